@@ -1,6 +1,6 @@
 // The Digest algorithm table (RFC 7616 §3.2 and §6.1, adopted for SIP by RFC 8760 §2.2):
 // each name, the hash behind it, whether it is a -sess variant, and how strongly a client prefers it.
-import { createHash } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import { SipregError } from "../util/errors.js";
 
 /** node:crypto names of the hashes Digest uses. "sha512-256" is FIPS 180-4 SHA-512/256. */
@@ -64,9 +64,14 @@ export function baseAlgorithm(alg: DigestAlgorithm): DigestAlgorithm {
   return alg.sess ? resolveAlgorithm(alg.name.slice(0, -"-sess".length)) : alg;
 }
 
+// crypto.hash (Node >= 20.12) hashes in one call, two to three times faster than createHash for
+// inputs as short as Digest's; looked up on the namespace so that older Node 20 releases still load.
+const oneShotHash: typeof nodeCrypto.hash | undefined = typeof nodeCrypto.hash === "function" ? nodeCrypto.hash : undefined;
+
 /** H(data) as lowercase hex; strings are hashed as UTF-8 (RFC 7616 §3.4). */
 export function digestHex(alg: DigestAlgorithm, data: string | Buffer): string {
-  return createHash(alg.hash).update(data).digest("hex");
+  if (oneShotHash !== undefined) return oneShotHash(alg.hash, data, "hex");
+  return nodeCrypto.createHash(alg.hash).update(data).digest("hex");
 }
 
 /** Length of H(data) in hex digits: 32 for MD5, 64 for the SHA-2 variants. */

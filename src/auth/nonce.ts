@@ -74,6 +74,21 @@ export class NonceManager {
     return age > this.lifetimeMs ? "stale" : "valid";
   }
 
+  /**
+   * The issue time (epoch ms) a nonce carries, or undefined when it cannot be decoded. Not an
+   * authenticity check: call it only for a nonce `check` found "valid" or "stale".
+   */
+  issuedAt(nonce: string): number | undefined {
+    const raw = Buffer.from(nonce, "base64url");
+    if (raw.length < TIME_BYTES + MAC_BYTES) return undefined;
+    return Number(raw.readBigUInt64BE(0));
+  }
+
+  /** How long an issued nonce stays valid, in milliseconds. */
+  get lifetimeMilliseconds(): number {
+    return this.lifetimeMs;
+  }
+
   private mac(payload: Buffer, binding: string): Buffer {
     // The length prefix keeps (payload, binding) pairs unambiguous whether or not a salt is present.
     return createHmac("sha256", this.secret)

@@ -10,6 +10,8 @@ import { parseContacts, type ContactValue } from "./headers/contact.js";
 import { parseDeltaSeconds, parseMaxForwards, parseRetryAfter, parseTimestamp, type RetryAfter, type Timestamp } from "./headers/numeric.js";
 import { parseTokenList } from "./headers/option-tags.js";
 import { parseDate } from "./headers/date.js";
+import { badHeader } from "./headers/header-error.js";
+import { splitList } from "./lexical.js";
 
 export const EMPTY_BODY: Buffer = Buffer.alloc(0);
 
@@ -44,11 +46,22 @@ abstract class SipMessageBase {
   /** The topmost Via (§8.2.6, §18.2.2); throws SipParseError when absent or malformed. */
   get topVia(): Via {
     if (this.cTopVia !== undefined) return this.cTopVia;
-    const first = this.headers.get("via");
+    // Only the first value is needed: split just the first line that has one (most have no comma at all).
+    const { keys, values } = this.headers;
+    let first: string | undefined;
+    for (let i = keys.indexOf("via"); i >= 0; i = keys.indexOf("via", i + 1)) {
+      const v = values[i]!;
+      first ??= v;
+      if (v.indexOf(",") < 0) {
+        if (v.length === 0) continue;
+        return (this.cTopVia = parseVia(v));
+      }
+      const parts = splitList(v);
+      if (parts === null) throw badHeader("via", "unbalanced quotes or <>");
+      if (parts.length > 0) return (this.cTopVia = parseVia(parts[0]!));
+    }
     if (first === undefined) throw missing("via");
-    const parts = this.headers.listValues("via");
-    this.cTopVia = parseVia(parts[0] ?? first);
-    return this.cTopVia;
+    return (this.cTopVia = parseVia(first));
   }
 
   /** Every Via, top first. */

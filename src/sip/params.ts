@@ -82,11 +82,9 @@ export function parseParams(s: string, start: number, end: number, stopAt = -1):
         const q = skipQuoted(s, i);
         if (q < 0 || q > end) throw new ParamSyntaxError(`unterminated quoted value of parameter ${name}`);
         i = q;
-      } else if (vc === 91 /* [ */) {
-        const close = s.indexOf("]", i);
-        if (close < 0 || close >= end) throw new ParamSyntaxError(`unterminated IPv6 value of parameter ${name}`);
-        i = close + 1;
       } else {
+        // An IPv6 reference ("maddr=[2001:db8::1]", RFC 5118 "received=[...]") is made of value characters
+        // too; "[" and "]" need not pair up (paramchar, §25.1).
         while (i < end && isParamValueChar(s.charCodeAt(i)) && s.charCodeAt(i) !== stopAt) i++;
       }
       if (i === valueStart) throw new ParamSyntaxError(`empty value of parameter ${name}`);
@@ -99,10 +97,18 @@ export function parseParams(s: string, start: number, end: number, stopAt = -1):
 }
 
 // Parameter names and values in URIs allow the unreserved and escaped characters beyond "token" (§25.1 paramchar).
+const NAME_CHARS = new Uint8Array(128);
+const VALUE_CHARS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const name = isTokenChar(c) || c === 91 || c === 93 || c === 47 || c === 58 || c === 38 || c === 36;
+  NAME_CHARS[c] = name ? 1 : 0;
+  VALUE_CHARS[c] = name || c === 64 /* @ */ || c === 63 /* ? */ || c === 40 || c === 41 || c === 61 ? 1 : 0;
+}
+
 function isParamNameChar(c: number): boolean {
-  return isTokenChar(c) || c === 91 || c === 93 || c === 47 || c === 58 || c === 38 || c === 36;
+  return c < 128 && NAME_CHARS[c] === 1;
 }
 
 function isParamValueChar(c: number): boolean {
-  return isParamNameChar(c) || c === 64 /* @ */ || c === 63 /* ? */ || c === 40 || c === 41 || c === 61;
+  return c < 128 && VALUE_CHARS[c] === 1;
 }

@@ -34,7 +34,14 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
   if (headEnd < 0) {
     headEnd = buf.indexOf(LFLF, start);
     sepLen = 2;
-    if (headEnd < 0) throw new SipParseError("SIP_PARSE_TRUNCATED", "no empty line after the headers");
+    if (headEnd < 0) {
+      // A datagram whose last header line ends the datagram lacks only the empty line (RFC 4475 baddn):
+      // its end closes the header section and there is no body. A stream frame always has the empty line.
+      const last = buf.length - 1;
+      if (!datagram || last <= start || buf[last] !== 10) throw new SipParseError("SIP_PARSE_TRUNCATED", "no empty line after the headers");
+      headEnd = buf[last - 1] === 13 ? last - 1 : last;
+      sepLen = buf.length - headEnd;
+    }
   }
   const head = buf.toString("utf8", start, headEnd);
   const bodyStart = headEnd + sepLen;
@@ -143,6 +150,19 @@ function checkVersion(v: string): void {
   throw new SipParseError("SIP_PARSE_START_LINE", `bad SIP version "${v.slice(0, 20)}"`);
 }
 
+// Header names seen before map straight to their key: no case folding or token check per message.
+// Bounded, and shared across parsers because it only caches a pure function of the name.
+const KEY_CACHE = new Map<string, string>();
+
+function knownHeaderKey(name: string): string {
+  const cached = KEY_CACHE.get(name);
+  if (cached !== undefined) return cached;
+  if (!isToken(name)) throw new SipParseError("SIP_PARSE_HEADER", `bad header name "${name.slice(0, 30)}"`);
+  const key = headerKey(name);
+  if (KEY_CACHE.size < 2048) KEY_CACHE.set(name, key);
+  return key;
+}
+
 function splitHeaders(head: string, from: number, headers: HeaderList, limits: ParserLimits): void {
   let pos = from;
   let name = "";
@@ -177,9 +197,12 @@ function splitHeaders(head: string, from: number, headers: HeaderList, limits: P
       let ne = colon;
       while (ne > pos && isWs(head.charCodeAt(ne - 1))) ne--;
       name = head.slice(pos, ne);
-      if (!isToken(name)) throw new SipParseError("SIP_PARSE_HEADER", `bad header name "${name.slice(0, 30)}"`);
-      key = headerKey(name);
-      value = trimWs(head.slice(colon + 1, end));
+      key = knownHeaderKey(name);
+      let vs = colon + 1;
+      let ve = end;
+      while (vs < ve && isWs(head.charCodeAt(vs))) vs++;
+      while (ve > vs && isWs(head.charCodeAt(ve - 1))) ve--;
+      value = head.slice(vs, ve);
     }
     pos = nl + 1;
   }

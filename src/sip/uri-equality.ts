@@ -31,8 +31,7 @@ function sipUriEquals(a: SipUri, b: SipUri): boolean {
     if (av === undefined || bv === undefined) return false;
     if (!paramValueEquals(av, bv)) return false;
   }
-  // Other parameters: compared only when both carry them (checked both ways so the test is symmetric
-  // even when a name is repeated).
+  // Other parameters: compared only when both carry them.
   if (!otherParamsAgree(a.params, b.params) || !otherParamsAgree(b.params, a.params)) return false;
   // Headers: every header in either must be in both and equal (names case-insensitive, values unescaped);
   // compared as multisets so the order they are written in does not matter and the test stays symmetric.
@@ -48,12 +47,13 @@ function normalisedHeaders(u: SipUri): string[] {
   return u.headers.map(([n, v]) => `${unescapePercent(n).toLowerCase()}=${unescapePercent(v)}`).sort();
 }
 
+// A repeated name is compared by its first value on both sides, as every lookup sees it.
 function otherParamsAgree(a: Params, b: Params): boolean {
-  for (const [name, av] of a.list) {
+  for (const [name] of a.list) {
     const key = name.toLowerCase();
     if ((MUST_MATCH as readonly string[]).includes(key)) continue;
     const bv = b.get(key);
-    if (bv !== undefined && !paramValueEquals(av, bv)) return false;
+    if (bv !== undefined && !paramValueEquals(a.get(key)!, bv)) return false;
   }
   return true;
 }
@@ -65,9 +65,10 @@ function paramValueEquals(a: string | null, b: string | null): boolean {
 
 function paramsEqualAll(a: Params, b: Params): boolean {
   if (a.size !== b.size) return false;
-  for (const [n, v] of a.list) {
-    const bv = b.get(n.toLowerCase());
-    if (bv === undefined || !paramValueEquals(v, bv)) return false;
+  for (const [n] of a.list) {
+    const key = n.toLowerCase();
+    const bv = b.get(key);
+    if (bv === undefined || !paramValueEquals(a.get(key)!, bv)) return false;
   }
   return true;
 }

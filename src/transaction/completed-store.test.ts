@@ -54,4 +54,19 @@ describe("CompletedServerTransactions", () => {
     assert.equal(store.lookup("ключ-u"), undefined);
     assert.equal(store.size, 20_002);
   });
+
+  it("reuses the chunks of a dropped generation without corrupting live records", () => {
+    const store = new CompletedServerTransactions(3);
+    const response = (round: number, i: number): Buffer => Buffer.from(`SIP/2.0 200 OK round ${round} #${i} `.padEnd(400, "x"));
+    // 2000 records of ~450 bytes fill several 256 KiB chunks per generation.
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 2000; i++) store.add(`k-${round}-${i}`, response(round, i), target(i));
+      for (let back = 0; back < 3 && back <= round; back++) {
+        const r = round - back;
+        for (let i = 0; i < 2000; i += 37) assert.ok(store.lookup(`k-${r}-${i}`)?.response.equals(response(r, i)), `round ${r} record ${i}`);
+      }
+      if (round >= 3) assert.equal(store.lookup(`k-${round - 3}-0`), undefined);
+      store.rotate();
+    }
+  });
 });

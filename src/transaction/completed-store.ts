@@ -5,7 +5,7 @@
 // rotate every J/(n-1). A record lives between J and J·n/(n-1) (never less than J) and expiry costs
 // nothing per record: the oldest generation is dropped whole.
 import type { SendTarget } from "../transport/types.js";
-import { hashBytes, ResponseRecordTable } from "./response-record-table.js";
+import { PreparedKey, ResponseRecordTable } from "./response-record-table.js";
 
 /** What a retransmission is answered with. */
 export interface CompletedResponse {
@@ -17,9 +17,9 @@ export class CompletedServerTransactions {
   private readonly generations: ResponseRecordTable[] = [];
   private readonly listenerIds: Array<string | undefined> = [];
   private readonly listenerIndex = new Map<string | undefined, number>();
-  private scratch = Buffer.allocUnsafeSlow(1024);
-  private scratchLen = 0;
-  private scratchHash = 0;
+  private readonly key = new PreparedKey();
+  /** Chunks of the last dropped generation, reused by the current one (see ResponseRecordTable.reserve). */
+  private spare: Buffer[] = [];
 
   /** `generations` ≥ 2 tables are kept; rotate() is to be called every J/(generations-1). */
   constructor(readonly generationCount = 3) {
@@ -42,15 +42,14 @@ export class CompletedServerTransactions {
 
   /** Keeps the final response of a UDP transaction for retransmissions of its request. */
   add(key: string, response: Buffer, target: SendTarget): void {
-    this.encode(key);
-    this.generations[0]!.insert(this.scratch, this.scratchLen, this.scratchHash, target.remote.address, target.remote.port, this.listener(target.listenerId), response);
+    this.generations[0]!.insert(this.key.set(key), target.remote.address, target.remote.port, this.listener(target.listenerId), response);
   }
 
   /** The response to resend for a retransmitted request with this key, or undefined. */
   lookup(key: string): CompletedResponse | undefined {
-    this.encode(key);
+    const prepared = this.key.set(key);
     for (const g of this.generations) {
-      const i = g.find(this.scratch, this.scratchLen, this.scratchHash);
+      const i = g.find(prepared);
       if (i < 0) continue;
       const listenerId = this.listenerIds[g.listener(i)];
       const target: SendTarget = { protocol: "udp", remote: { address: g.address(i), port: g.port(i) } };
@@ -62,9 +61,9 @@ export class CompletedServerTransactions {
 
   /** Forgets a record (its response could not be sent: the transaction is terminated, §17.2.4). */
   remove(key: string): boolean {
-    this.encode(key);
+    const prepared = this.key.set(key);
     for (const g of this.generations) {
-      const i = g.find(this.scratch, this.scratchLen, this.scratchHash);
+      const i = g.find(prepared);
       if (i >= 0) {
         g.remove(i);
         return true;
@@ -75,15 +74,11 @@ export class CompletedServerTransactions {
 
   /** Drops the oldest generation and starts a new one. */
   rotate(): void {
-    this.generations.pop();
-    this.generations.unshift(new ResponseRecordTable());
-  }
-
-  private encode(key: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: size the scratch so write() never truncates.
-    if (key.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(key.length * 3);
-    this.scratchLen = this.scratch.write(key, 0, "utf8");
-    this.scratchHash = hashBytes(this.scratch, this.scratchLen);
+    const dropped = this.generations.pop();
+    // What the previous spare list did not use goes now: memory follows the load down.
+    this.spare.length = 0;
+    this.spare = dropped?.recyclableChunks() ?? [];
+    this.generations.unshift(new ResponseRecordTable(this.spare, this.generations[0]?.size ?? 0));
   }
 
   /** Listener ids are few: each gets a small number once. */

@@ -42,8 +42,8 @@ describe("TransactionLayer: stateless answers", () => {
 
   it("answers 505 to a version error whose headers could be read", () => {
     const h = harness();
-    const err = new SipParseError("SIP_PARSE_VERSION", "unsupported version SIP/3.0");
-    err.partial = request({ method: "OPTIONS" });
+    const err = parseFailure(requestText({ method: "OPTIONS" }).replace(" SIP/2.0\r\n", " SIP/3.0\r\n"));
+    assert.equal(err.code, "SIP_PARSE_VERSION");
     h.layer.receiveParseError(err, UDP_ORIGIN);
     assert.deepEqual(h.transport.responses().map((r) => [r.status, r.reason]), [[505, "Version Not Supported"]]);
   });

@@ -1,0 +1,27 @@
+// What a durable backend of the location store does (Kamailio usrloc's db_mode write-through part):
+// load what survived a restart, and write batches of change sets atomically.
+import type { Binding, BindingChange } from "./binding.js";
+
+/** One queued write: a REGISTER's change set, or the deletion of everything expired by a time. */
+export type LocationWrite =
+  | { readonly kind: "changes"; readonly aor: string; readonly changes: readonly BindingChange[] }
+  | { readonly kind: "purge"; readonly expiredBy: number };
+
+export interface LocationBackend {
+  /** Opens the backend, deletes rows expired at nowMs, and hands every other binding to `add`, oldest first. */
+  load(nowMs: number, add: (b: Binding) => void): void;
+  /** Writes the batch in one transaction and returns the rows it changed; throws having written nothing. */
+  commit(batch: readonly LocationWrite[]): number;
+  close(): void;
+}
+
+/** The backend of the memory-only mode: nothing survives, nothing can fail. */
+export class NullBackend implements LocationBackend {
+  load(): void {}
+  commit(batch: readonly LocationWrite[]): number {
+    let rows = 0;
+    for (const w of batch) if (w.kind === "changes") rows += w.changes.length;
+    return rows;
+  }
+  close(): void {}
+}

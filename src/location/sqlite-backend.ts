@@ -1,0 +1,80 @@
+// The SQLite backend of the location store (Kamailio usrloc db_mode=1, write-through, but one
+// transaction per batch of REGISTERs instead of one per contact).
+import type { Statement } from "better-sqlite3";
+import { migrate, openDatabase, type SqliteDatabase } from "../storage/sqlite-database.js";
+import type { Binding } from "./binding.js";
+import type { LocationBackend, LocationWrite } from "./location-backend.js";
+import { bindingToRow, rowToBinding } from "./location-row.js";
+import { locationSchema, selectLiveSql, upsertSql } from "./location-schema.js";
+
+export interface SqliteBackendOptions {
+  /** File to open (and close with the store); ignored when `database` is given. */
+  path: string | undefined;
+  /** A database shared with other modules: not closed by close(). */
+  database: SqliteDatabase | undefined;
+  synchronous: "full" | "normal";
+  table: string;
+  keepConnectionIds: boolean;
+}
+
+interface Statements {
+  upsert: Statement<unknown[]>;
+  remove: Statement<unknown[]>;
+  purge: Statement<unknown[]>;
+}
+
+export class SqliteLocationBackend implements LocationBackend {
+  private db: SqliteDatabase | undefined;
+  private statements: Statements | undefined;
+  private writeBatch: ((batch: readonly LocationWrite[]) => number) | undefined;
+
+  constructor(private readonly options: SqliteBackendOptions) {}
+
+  /** The open database (for tests and for modules sharing it); undefined before load(). */
+  get database(): SqliteDatabase | undefined {
+    return this.db;
+  }
+
+  load(nowMs: number, add: (b: Binding) => void): void {
+    const o = this.options;
+    const db = o.database ?? openDatabase(o.path ?? ":memory:", { synchronous: o.synchronous });
+    this.db = db;
+    migrate(db, `${o.table}/1`, locationSchema(o.table));
+    const s: Statements = {
+      upsert: db.prepare(upsertSql(o.table)),
+      remove: db.prepare(`DELETE FROM ${o.table} WHERE ruid = ?`),
+      purge: db.prepare(`DELETE FROM ${o.table} WHERE expires <= ?`),
+    };
+    this.statements = s;
+    this.writeBatch = db.transaction((batch: readonly LocationWrite[]): number => {
+      let rows = 0;
+      for (const w of batch) {
+        if (w.kind === "purge") {
+          rows += s.purge.run(w.expiredBy).changes;
+          continue;
+        }
+        for (const c of w.changes) {
+          rows += c.op === "upsert" ? s.upsert.run(...bindingToRow(c.binding)).changes : s.remove.run(c.ruid).changes;
+        }
+      }
+      return rows;
+    });
+    // Whatever expired while we were down goes without events (nobody is subscribed yet).
+    s.purge.run(nowMs);
+    const select = db.prepare<unknown[], unknown[]>(selectLiveSql(o.table)).raw(true);
+    for (const row of select.iterate(nowMs)) add(rowToBinding(row, o.keepConnectionIds));
+  }
+
+  commit(batch: readonly LocationWrite[]): number {
+    if (this.writeBatch === undefined) throw new Error("the location database is not open");
+    return this.writeBatch(batch);
+  }
+
+  close(): void {
+    const db = this.db;
+    this.db = undefined;
+    this.writeBatch = undefined;
+    this.statements = undefined;
+    if (db !== undefined && this.options.database === undefined && db.open) db.close();
+  }
+}

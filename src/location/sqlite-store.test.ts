@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "../storage/sqlite-database.js";
+import { ManualClock } from "../util/clock.js";
+import type { Binding } from "./binding.js";
+import { LocationError } from "./errors.js";
+import { runLocationStoreContract } from "./location-store.contract.js";
+import { SqliteLocationStore, type SqliteLocationStoreOptions } from "./sqlite-store.js";
+import { richBinding, testBinding } from "./test-bindings.js";
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "sipreg-location-"));
+}
+
+runLocationStoreContract("SqliteLocationStore", (clock, onError) => {
+  const dir = tempDir();
+  return {
+    store: new SqliteLocationStore({ path: join(dir, "db", "sipreg.sqlite"), synchronous: "normal", clock, onError, sweepIntervalMs: 0 }),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+function codeOf(err: unknown): string | undefined {
+  return err instanceof LocationError ? err.code : undefined;
+}
+
+describe("SqliteLocationStore", () => {
+  let dir = "";
+  let path = "";
+  const clock = new ManualClock();
+  const open: SqliteLocationStore[] = [];
+
+  async function openStore(extra: Partial<SqliteLocationStoreOptions> = {}): Promise<SqliteLocationStore> {
+    const store = new SqliteLocationStore({ path, clock, sweepIntervalMs: 0, synchronous: "normal", ...extra });
+    open.push(store);
+    await store.open();
+    return store;
+  }
+
+  function rowCount(store: SqliteLocationStore, table = "location"): number {
+    const row = store.database!.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
+    return row.n;
+  }
+
+  beforeEach(() => {
+    dir = tempDir();
+    path = join(dir, "sipreg.sqlite");
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps every binding and every field across close and reopen, in insertion order", async () => {
+    const store = await openStore();
+    const now = clock.now();
+    const bs: Binding[] = [richBinding("alice@example.com", 1, now), testBinding("alice@example.com", 2, now), testBinding("example.com", 3, now), richBinding("bob@example.com", 4, now, { q1000: 0, methods: [] })];
+    await Promise.all(bs.map((b) => store.apply(b.aor, [{ op: "upsert", binding: b }])));
+    // An update keeps the row (and its place); q as REAL must come back exact.
+    const updated = { ...bs[0]!, q1000: 333, cseq: 5 };
+    await store.apply(updated.aor, [{ op: "upsert", binding: updated }]);
+    await store.close();
+
+    const again = await openStore();
+    const noConn = (b: Binding): Binding => ({ ...b, connectionId: undefined });
+    assert.deepEqual(again.get("alice@example.com"), [noConn(updated), noConn(bs[1]!)]);
+    assert.deepEqual(again.get("example.com"), [bs[2]]);
+    assert.deepEqual(again.get("bob@example.com"), [noConn(bs[3]!)]);
+    assert.equal(again.contactCount, 4);
+    await again.close();
+
+    const keeping = await openStore({ keepConnectionIds: true });
+    assert.deepEqual(keeping.get("alice@example.com"), [updated, bs[1]]);
+  });
+
+  it("drops bindings that expired while down, from memory and from the table", async () => {
+    const store = await openStore();
+    const now = clock.now();
+    const soon = testBinding("carol@example.com", 1, now, { expiresAtMs: now + 1000 });
+    const later = testBinding("carol@example.com", 2, now, { expiresAtMs: now + 100_000 });
+    await store.apply(soon.aor, [
+      { op: "upsert", binding: soon },
+      { op: "upsert", binding: later },
+    ]);
+    await store.close();
+    clock.advance(1000);
+    const again = await openStore();
+    assert.deepEqual(again.get(soon.aor), [later]);
+    assert.equal(again.contactCount, 1);
+    assert.equal(rowCount(again), 1);
+  });
+
+  it("deletes swept bindings from the table", async () => {
+    const store = await openStore();
+    const now = clock.now();
+    for (let i = 0; i < 10; i++) {
+      const b = testBinding(`u${i}@example.com`, i, now, { expiresAtMs: now + (i < 6 ? 1000 : 50_000) });
+      await store.apply(b.aor, [{ op: "upsert", binding: b }]);
+    }
+    clock.advance(1000);
+    assert.equal(rowCount(store), 10);
+    assert.equal(await store.sweep(), 6);
+    assert.equal(rowCount(store), 4);
+    assert.equal(store.contactCount, 4);
+  });
+
+  it("a failed commit rejects every change set of its batch and changes no memory", async () => {
+    const store = await openStore();
+    const now = clock.now();
+    const kept = testBinding("dave@example.com", 1, now);
+    await store.apply(kept.aor, [{ op: "upsert", binding: kept }]);
+    store.database!.exec(`CREATE TRIGGER fail_marked BEFORE INSERT ON location WHEN NEW.contact LIKE '%fail%' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    const events: unknown[] = [];
+    store.subscribe((e) => events.push(e));
+    const a = testBinding("erin@example.com", 2, now);
+    const bad = testBinding("frank@example.com", 3, now, { contact: "sip:fail@192.0.2.3" });
+    const c = { ...kept, cseq: 2 };
+    const results = await Promise.allSettled([
+      store.apply(a.aor, [{ op: "upsert", binding: a }]),
+      store.apply(bad.aor, [{ op: "upsert", binding: bad }]),
+      store.apply(c.aor, [{ op: "upsert", binding: c }]),
+    ]);
+    for (const r of results) {
+      assert.equal(r.status, "rejected");
+      assert.equal(codeOf(r.status === "rejected" ? r.reason : undefined), "LOCATION_COMMIT_FAILED");
+    }
+    assert.deepEqual(store.get(a.aor), []);
+    assert.deepEqual(store.get(bad.aor), []);
+    assert.deepEqual(store.get(kept.aor), [kept]);
+    assert.deepEqual(events, []);
+    assert.equal(store.stats().failedCommits, 1);
+    assert.equal(rowCount(store), 1);
+    // The store carries on.
+    await store.apply(a.aor, [{ op: "upsert", binding: a }]);
+    assert.deepEqual(store.get(a.aor), [a]);
+  });
+
+  it("rejects with LOCATION_COMMIT_FAILED when the database is closed under it", async () => {
+    const store = await openStore();
+    const b = testBinding("gina@example.com", 1, clock.now());
+    store.database!.close();
+    await assert.rejects(store.apply(b.aor, [{ op: "upsert", binding: b }]), (e) => codeOf(e) === "LOCATION_COMMIT_FAILED");
+    assert.deepEqual(store.get(b.aor), []);
+  });
+
+  it("group-commits 1 000 concurrent change sets in a few transactions", async () => {
+    const store = await openStore({ maxBatch: 512 });
+    const now = clock.now();
+    const calls = 1000;
+    await Promise.all(
+      Array.from({ length: calls }, (_, i) => {
+        const b = testBinding(`g${i}@example.com`, i, now);
+        return store.apply(b.aor, [{ op: "upsert", binding: b }]);
+      }),
+    );
+    const s = store.stats();
+    assert.ok(s.commits < calls);
+    assert.ok(s.commits <= 2, `1000 change sets took ${s.commits} commits`);
+    assert.equal(s.changeSets, calls);
+    assert.equal(s.rowsWritten, calls);
+    assert.ok(s.meanBatchSize >= 500);
+    assert.equal(rowCount(store), calls);
+    assert.equal(store.contactCount, calls);
+  });
+
+  it("shares one database file with other tables; close() leaves a shared database open", async () => {
+    const db = openDatabase(join(dir, "shared", "all.sqlite"), { synchronous: "normal" });
+    try {
+      const a = new SqliteLocationStore({ database: db, clock, sweepIntervalMs: 0 });
+      const b = new SqliteLocationStore({ database: db, table: "location_b", clock, sweepIntervalMs: 0 });
+      await a.open();
+      await b.open();
+      const x = testBinding("hank@example.com", 1, clock.now());
+      await a.apply(x.aor, [{ op: "upsert", binding: x }]);
+      assert.deepEqual(b.get(x.aor), []);
+      await a.close();
+      await b.close();
+      assert.equal(db.open, true);
+      assert.equal(rowCount({ database: db } as SqliteLocationStore, "location"), 1);
+      assert.equal(rowCount({ database: db } as SqliteLocationStore, "location_b"), 0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("needs a path or a database, and a plain table name", () => {
+    assert.throws(() => new SqliteLocationStore({}), (e) => codeOf(e) === "LOCATION_BAD_OPTIONS");
+    assert.throws(() => new SqliteLocationStore({ path, table: "location; DROP TABLE x" }));
+  });
+});

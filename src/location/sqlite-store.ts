@@ -1,0 +1,49 @@
+// The durable location store: memory index in front of the SQLite `location` table, group commit
+// between them (Kamailio usrloc with db_mode=1, write-through, 200 only after COMMIT).
+import type { SqliteDatabase } from "../storage/sqlite-database.js";
+import { assertIdentifier } from "../storage/sqlite-database.js";
+import { LocationError } from "./errors.js";
+import { IndexedLocationStore, type LocationStoreOptions } from "./indexed-store.js";
+import { SqliteLocationBackend } from "./sqlite-backend.js";
+
+export interface SqliteLocationStoreOptions extends LocationStoreOptions {
+  /** Database file (":memory:" for a throwaway one), opened by open() and closed by close(); its folder is created. */
+  path?: string;
+  /** Or a database opened with openDatabase() and shared with other modules (close() leaves it open). */
+  database?: SqliteDatabase;
+  /** With `path`: "full" (default, survives power loss) or "normal" (survives a process crash). */
+  synchronous?: "full" | "normal";
+  /** Table name. Default "location". */
+  table?: string;
+  /**
+   * Keep the connection ids read back after a restart. Default false: ids are numbered afresh by each
+   * process, so a stored id would name some other client's connection; the bindings load without one.
+   */
+  keepConnectionIds?: boolean;
+}
+
+export class SqliteLocationStore extends IndexedLocationStore {
+  private readonly sqlite: SqliteLocationBackend;
+
+  constructor(options: SqliteLocationStoreOptions) {
+    if (options.path === undefined && options.database === undefined) {
+      throw new LocationError("LOCATION_BAD_OPTIONS", "SqliteLocationStore needs a path or a database (\":memory:\" for a throwaway one)");
+    }
+    const table = options.table ?? "location";
+    assertIdentifier(table);
+    const backend = new SqliteLocationBackend({
+      path: options.path,
+      database: options.database,
+      synchronous: options.synchronous ?? "full",
+      table,
+      keepConnectionIds: options.keepConnectionIds ?? false,
+    });
+    super(backend, options, "immediate");
+    this.sqlite = backend;
+  }
+
+  /** The database in use once open (to share it, or to inspect it in tests). */
+  get database(): SqliteDatabase | undefined {
+    return this.sqlite.database;
+  }
+}
