@@ -24,18 +24,22 @@ export function bindingProblem(b: Binding): string | undefined {
   return undefined;
 }
 
-/**
- * Validates the change set of `aor`: every upserted binding belongs to it, and no ruid it touches is
- * held by another AOR (`ownerOf` answers from the index).
- */
-export function checkChangeSet(aor: string, changes: readonly BindingChange[], ownerOf: (ruid: string) => string | undefined): LocationError | undefined {
+/** Checks that every upserted binding of the change set of `aor` belongs to it and can be stored. */
+export function checkChangeSet(aor: string, changes: readonly BindingChange[]): LocationError | undefined {
+  for (const c of changes) {
+    if (c.op !== "upsert") continue;
+    const b = c.binding;
+    if (b.aor !== aor) return new LocationError("LOCATION_INVALID_CHANGE", `binding ${b.ruid} has AOR ${b.aor}, not ${aor}`);
+    const problem = bindingProblem(b);
+    if (problem !== undefined) return new LocationError("LOCATION_INVALID_CHANGE", `binding ${b.ruid} of ${aor}: ${problem}`);
+  }
+  return undefined;
+}
+
+/** Checks that no ruid the change set touches is held by another AOR (`ownerOf` answers). */
+export function checkOwnership(aor: string, changes: readonly BindingChange[], ownerOf: (ruid: string) => string | undefined): LocationError | undefined {
   for (const c of changes) {
     const ruid = c.op === "upsert" ? c.binding.ruid : c.ruid;
-    if (c.op === "upsert") {
-      if (c.binding.aor !== aor) return new LocationError("LOCATION_INVALID_CHANGE", `binding ${ruid} has AOR ${c.binding.aor}, not ${aor}`);
-      const problem = bindingProblem(c.binding);
-      if (problem !== undefined) return new LocationError("LOCATION_INVALID_CHANGE", `binding ${ruid} of ${aor}: ${problem}`);
-    }
     const owner = ownerOf(ruid);
     if (owner !== undefined && owner !== aor) return new LocationError("LOCATION_INVALID_CHANGE", `ruid ${ruid} belongs to ${owner}, not ${aor}`);
   }

@@ -4,6 +4,11 @@
 // Kamailio's db_mode=1 commits each REGISTER alone; its db_mode=2 (write-back) answers before writing.
 
 export interface GroupCommitHandler<W> {
+  /**
+   * Checks a batch just before its commit: an Error at position i rejects write i alone, which is left
+   * out of the transaction (so one bad write cannot fail the others). Undefined: all admitted.
+   */
+  admit?(batch: readonly W[]): ReadonlyArray<Error | undefined> | undefined;
   /** Writes the whole batch in one transaction, or throws having written none of it. */
   commit(batch: readonly W[]): void;
   /** Runs for each write of a committed batch, in order, just before its promise resolves. */
@@ -99,7 +104,17 @@ export class GroupCommitQueue<W> {
     }
   }
 
-  private commitBatch(entries: ReadonlyArray<Entry<W>>): void {
+  private commitBatch(all: ReadonlyArray<Entry<W>>): void {
+    let entries = all;
+    const verdicts = this.handler.admit?.(all.map((e) => e.write));
+    if (verdicts !== undefined) {
+      entries = all.filter((e, i) => {
+        const err = verdicts[i];
+        if (err !== undefined) e.reject(err);
+        return err === undefined;
+      });
+      if (entries.length === 0) return;
+    }
     const batch = entries.map((e) => e.write);
     try {
       this.handler.commit(batch);

@@ -6,7 +6,7 @@
 // that a crash could lose, and a failed commit leaves memory as it was.
 import { systemClock, type Clock } from "../util/clock.js";
 import type { Binding, BindingChange } from "./binding.js";
-import { checkChangeSet } from "./binding-validation.js";
+import { checkChangeSet, checkOwnership } from "./binding-validation.js";
 import { LocationError } from "./errors.js";
 import { GroupCommitQueue, type GroupCommitStats } from "./group-commit.js";
 import type { LocationBackend, LocationWrite } from "./location-backend.js";
@@ -76,6 +76,7 @@ export class IndexedLocationStore implements LocationStore {
     this.index = new LocationIndex({ initialCapacity: options.initialCapacity ?? 1024 });
     this.writes = new GroupCommitQueue<LocationWrite>(
       {
+        admit: (batch) => this.admit(batch),
         commit: (batch) => {
           this.rowsWritten += this.backend.commit(batch);
         },
@@ -91,7 +92,7 @@ export class IndexedLocationStore implements LocationStore {
   async open(): Promise<void> {
     if (this.state !== "new") throw new LocationError(this.state === "closed" ? "LOCATION_CLOSED" : "LOCATION_NOT_OPEN", `open() on a store that is ${this.state}`);
     try {
-      this.backend.load(this.clock.now(), (b) => this.index.upsert(b));
+      this.backend.load(this.clock.now(), (b) => this.index.upsertFlat(b));
     } catch (err) {
       this.index.clear();
       throw err instanceof LocationError ? err : new LocationError("LOCATION_LOAD_FAILED", `loading the location store failed: ${String(err)}`, { cause: err });
@@ -122,7 +123,7 @@ export class IndexedLocationStore implements LocationStore {
     if (this.state !== "open") {
       return Promise.reject(new LocationError(this.state === "new" ? "LOCATION_NOT_OPEN" : "LOCATION_CLOSED", `apply() on a store that is ${this.state}`));
     }
-    const invalid = checkChangeSet(aor, changes, this.ownerOf);
+    const invalid = checkChangeSet(aor, changes) ?? checkOwnership(aor, changes, this.ownerOf);
     if (invalid !== undefined) return Promise.reject(invalid);
     return this.writes.enqueue({ kind: "changes", aor, changes });
   }
@@ -155,12 +156,13 @@ export class IndexedLocationStore implements LocationStore {
   sweep(): Promise<number> {
     if (this.state !== "open") return Promise.resolve(0);
     const now = this.clock.now();
+    const ruids: string[] = [];
     const out: Binding[] | undefined = this.listeners.length > 0 ? [] : undefined;
-    const n = this.index.takeExpired(now, this.maxExpiredPerSweep, out);
+    const n = this.index.takeExpired(now, this.maxExpiredPerSweep, ruids, out);
     if (n === 0) return Promise.resolve(0);
     this.expired += n;
     if (out !== undefined) for (const binding of out) this.emit({ type: "contact-expired", binding });
-    return this.writes.enqueue({ kind: "purge", expiredBy: now }).then(() => n);
+    return this.writes.enqueue({ kind: "purge", expiredBy: now, ruids }).then(() => n);
   }
 
   stats(): LocationStoreStats {
@@ -179,6 +181,29 @@ export class IndexedLocationStore implements LocationStore {
     } finally {
       this.index.clear();
     }
+  }
+
+  /**
+   * Re-checks ruid ownership when the batch is cut, against memory and against the change sets before
+   * it in the batch: two REGISTERs of different AORs cannot both claim one new ruid.
+   */
+  private admit(batch: readonly LocationWrite[]): Array<LocationError | undefined> | undefined {
+    let verdicts: Array<LocationError | undefined> | undefined;
+    let claimed: Map<string, string> | undefined;
+    const ownerOf = (ruid: string): string | undefined => this.index.aorOfRuid(ruid) ?? claimed?.get(ruid);
+    for (let i = 0; i < batch.length; i++) {
+      const w = batch[i]!;
+      if (w.kind !== "changes") continue;
+      const err = checkOwnership(w.aor, w.changes, ownerOf);
+      if (err !== undefined) {
+        (verdicts ??= new Array<LocationError | undefined>(batch.length))[i] = err;
+        continue;
+      }
+      for (const c of w.changes) {
+        if (c.op === "upsert" && this.index.aorOfRuid(c.binding.ruid) === undefined) (claimed ??= new Map()).set(c.binding.ruid, w.aor);
+      }
+    }
+    return verdicts;
   }
 
   /** Applies a committed change set to memory and tells the listeners. */

@@ -2,13 +2,19 @@
 // load what survived a restart, and write batches of change sets atomically.
 import type { Binding, BindingChange } from "./binding.js";
 
-/** One queued write: a REGISTER's change set, or the deletion of everything expired by a time. */
+/**
+ * One queued write: a REGISTER's change set, or the deletion of bindings the sweeper found expired
+ * (each deleted only if still expired by `expiredBy`: a refresh committed meanwhile wins).
+ */
 export type LocationWrite =
   | { readonly kind: "changes"; readonly aor: string; readonly changes: readonly BindingChange[] }
-  | { readonly kind: "purge"; readonly expiredBy: number };
+  | { readonly kind: "purge"; readonly expiredBy: number; readonly ruids: readonly string[] };
 
 export interface LocationBackend {
-  /** Opens the backend, deletes rows expired at nowMs, and hands every other binding to `add`, oldest first. */
+  /**
+   * Opens the backend, deletes rows expired at nowMs, and hands every other binding to `add`, oldest
+   * first, built from fresh strings (the index stores them without copying).
+   */
   load(nowMs: number, add: (b: Binding) => void): void;
   /** Writes the batch in one transaction and returns the rows it changed; throws having written nothing. */
   commit(batch: readonly LocationWrite[]): number;

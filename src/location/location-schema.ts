@@ -10,7 +10,9 @@
 //   socket                  the listener id ("udp:192.0.2.1:5060", as Kamailio writes it)
 //   connection_id           the flow's connection (per process: see keepConnectionIds)
 //   contact_params, natted  ours (the Contact parameters to echo; NAT flag)
-// Kamailio's server_id, keepalive and partition are not used.
+// Kamailio's server_id, keepalive and partition are not used. Indexes: ruid (unique) and (username,
+// domain) like Kamailio's account index; no expires index: every refresh would rewrite it, and the
+// running store deletes expired rows by ruid (only open() scans by expiry).
 import { assertIdentifier } from "../storage/sqlite-database.js";
 
 /** Columns in the order bindingToRow() produces them. */
@@ -66,18 +68,22 @@ CREATE TABLE IF NOT EXISTS ${table} (
   contact_params TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS ${table}_account ON ${table} (username, domain);
-CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table} (expires);
 `;
 }
 
+/**
+ * Insert or update by ruid. The update leaves username and domain alone (so the account index is not
+ * rewritten on every refresh) and does nothing when the row belongs to another AOR: the statement then
+ * reports 0 changes and the backend fails the batch rather than let table and memory disagree.
+ */
 export function upsertSql(table: string): string {
   assertIdentifier(table);
   const cols = LOCATION_COLUMNS.join(", ");
   const marks = LOCATION_COLUMNS.map(() => "?").join(", ");
-  const updates = LOCATION_COLUMNS.filter((c) => c !== "ruid")
+  const updates = LOCATION_COLUMNS.filter((c) => c !== "ruid" && c !== "username" && c !== "domain")
     .map((c) => `${c} = excluded.${c}`)
     .join(", ");
-  return `INSERT INTO ${table} (${cols}) VALUES (${marks}) ON CONFLICT (ruid) DO UPDATE SET ${updates}`;
+  return `INSERT INTO ${table} (${cols}) VALUES (${marks}) ON CONFLICT (ruid) DO UPDATE SET ${updates} WHERE username = excluded.username AND domain = excluded.domain`;
 }
 
 export function selectLiveSql(table: string): string {

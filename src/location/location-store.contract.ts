@@ -94,6 +94,26 @@ export function runLocationStoreContract(name: string, make: StoreFactory): void
         assert.deepEqual(store.get(foreign.aor), [foreign]);
       }));
 
+    it("lets only the first of two AORs claiming one new ruid in a batch have it; the rest of the batch commits", () =>
+      withStore(make, async (store, clock) => {
+        const mine = testBinding("oscar@example.com", 1, clock.now(), { ruid: "shared-ruid" });
+        const theirs = testBinding("paul@example.com", 2, clock.now(), { ruid: "shared-ruid" });
+        const bystander = testBinding("quinn@example.com", 3, clock.now());
+        const results = await Promise.allSettled([
+          store.apply(mine.aor, [{ op: "upsert", binding: mine }]),
+          store.apply(theirs.aor, [{ op: "upsert", binding: theirs }]),
+          store.apply(bystander.aor, [{ op: "upsert", binding: bystander }]),
+        ]);
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ["fulfilled", "rejected", "fulfilled"],
+        );
+        assert.equal(codeOf(results[1]!.status === "rejected" ? results[1]!.reason : undefined), "LOCATION_INVALID_CHANGE");
+        assert.deepEqual(store.get(mine.aor), [mine]);
+        assert.deepEqual(store.get(theirs.aor), []);
+        assert.deepEqual(store.get(bystander.aor), [bystander]);
+      }));
+
     it("updates in place (insertion order kept), changes every field, and removes", () =>
       withStore(make, async (store, clock) => {
         const aor = "erin@example.com";

@@ -48,7 +48,9 @@ describe("LocationIndex", () => {
           } else {
             now = NOW + op.at;
             const out: Binding[] = [];
-            const n = index.takeExpired(now, Infinity, out);
+            const ruids: string[] = [];
+            const n = index.takeExpired(now, Infinity, ruids, out);
+            assert.deepEqual(ruids, out.map((b) => b.ruid));
             const expected = [...model.values()].filter((b) => b.expiresAtMs <= now);
             assert.equal(n, expected.length);
             assert.deepEqual(new Set(out.map((b) => b.ruid)), new Set(expected.map((b) => b.ruid)));

@@ -220,6 +220,16 @@ export class LocationIndex {
     this.write(slot, b);
   }
 
+  /** upsert() of a binding whose strings are fresh and flat (just read from the database): no copying. */
+  upsertFlat(b: Binding): void {
+    this.flattener.enabled = false;
+    try {
+      this.upsert(b);
+    } finally {
+      this.flattener.enabled = true;
+    }
+  }
+
   /** Removes the binding with this ruid; false when there is none. */
   remove(ruid: string): boolean {
     const slot = this.slotsByRuid.get(ruid);
@@ -229,13 +239,15 @@ export class LocationIndex {
   }
 
   /**
-   * Removes up to `max` bindings whose expiry is at or before nowMs, earliest first, appending them to
-   * `out` when given (building Binding objects only when someone wants them). Returns how many.
+   * Removes up to `max` bindings whose expiry is at or before nowMs, earliest first, appending their
+   * ruids to `ruids` and, when given, the bindings to `out` (built only when someone wants them).
+   * Returns how many.
    */
-  takeExpired(nowMs: number, max: number, out?: Binding[]): number {
+  takeExpired(nowMs: number, max: number, ruids?: string[], out?: Binding[]): number {
     let n = 0;
     while (n < max && this.heap.minKey() <= nowMs) {
       const slot = this.heap.pop();
+      if (ruids !== undefined) ruids.push(this.ruid[slot]!);
       if (out !== undefined) out.push(this.read(slot));
       this.release(slot);
       n++;

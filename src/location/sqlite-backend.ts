@@ -3,6 +3,7 @@
 import type { Statement } from "better-sqlite3";
 import { migrate, openDatabase, type SqliteDatabase } from "../storage/sqlite-database.js";
 import type { Binding } from "./binding.js";
+import { LocationError } from "./errors.js";
 import type { LocationBackend, LocationWrite } from "./location-backend.js";
 import { bindingToRow, rowToBinding } from "./location-row.js";
 import { locationSchema, selectLiveSql, upsertSql } from "./location-schema.js";
@@ -43,24 +44,30 @@ export class SqliteLocationBackend implements LocationBackend {
     const s: Statements = {
       upsert: db.prepare(upsertSql(o.table)),
       remove: db.prepare(`DELETE FROM ${o.table} WHERE ruid = ?`),
-      purge: db.prepare(`DELETE FROM ${o.table} WHERE expires <= ?`),
+      purge: db.prepare(`DELETE FROM ${o.table} WHERE ruid = ? AND expires <= ?`),
     };
     this.statements = s;
     this.writeBatch = db.transaction((batch: readonly LocationWrite[]): number => {
       let rows = 0;
       for (const w of batch) {
         if (w.kind === "purge") {
-          rows += s.purge.run(w.expiredBy).changes;
+          for (const ruid of w.ruids) rows += s.purge.run(ruid, w.expiredBy).changes;
           continue;
         }
         for (const c of w.changes) {
-          rows += c.op === "upsert" ? s.upsert.run(...bindingToRow(c.binding)).changes : s.remove.run(c.ruid).changes;
+          if (c.op === "remove") {
+            rows += s.remove.run(c.ruid).changes;
+            continue;
+          }
+          const changed = s.upsert.run(...bindingToRow(c.binding)).changes;
+          if (changed === 0) throw new LocationError("LOCATION_INVALID_CHANGE", `ruid ${c.binding.ruid} is stored for another AOR than ${c.binding.aor}`);
+          rows += changed;
         }
       }
       return rows;
     });
     // Whatever expired while we were down goes without events (nobody is subscribed yet).
-    s.purge.run(nowMs);
+    db.prepare(`DELETE FROM ${o.table} WHERE expires <= ?`).run(nowMs);
     const select = db.prepare<unknown[], unknown[]>(selectLiveSql(o.table)).raw(true);
     for (const row of select.iterate(nowMs)) add(rowToBinding(row, o.keepConnectionIds));
   }

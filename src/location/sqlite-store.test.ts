@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "../storage/sqlite-database.js";
+import { StorageError } from "../storage/errors.js";
+import { openDatabase, type SqliteDatabase } from "../storage/sqlite-database.js";
 import { ManualClock } from "../util/clock.js";
 import type { Binding } from "./binding.js";
 import { LocationError } from "./errors.js";
@@ -40,8 +41,9 @@ describe("SqliteLocationStore", () => {
     return store;
   }
 
-  function rowCount(store: SqliteLocationStore, table = "location"): number {
-    const row = store.database!.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
+  function rowCount(store: SqliteLocationStore | SqliteDatabase, table = "location"): number {
+    const db = store instanceof SqliteLocationStore ? store.database! : store;
+    const row = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
     return row.n;
   }
 
@@ -138,6 +140,16 @@ describe("SqliteLocationStore", () => {
     assert.deepEqual(store.get(a.aor), [a]);
   });
 
+  it("fails the batch rather than let a row of another AOR be overwritten (table and memory disagree)", async () => {
+    const store = await openStore();
+    const b = testBinding("ivan@example.com", 1, clock.now());
+    // A row written behind the store's back under b's ruid, for another AOR.
+    store.database!.prepare("INSERT INTO location (ruid, username, domain, contact, received, expires, callid, cseq, last_modified) VALUES (?, 'eve', 'example.com', 'sip:eve@x', 'udp:1.2.3.4:5060', ?, 'c', 1, 0)").run(b.ruid, b.expiresAtMs);
+    await assert.rejects(store.apply(b.aor, [{ op: "upsert", binding: b }]), (e) => codeOf(e) === "LOCATION_COMMIT_FAILED" && codeOf((e as Error).cause) === "LOCATION_INVALID_CHANGE");
+    assert.deepEqual(store.get(b.aor), []);
+    assert.deepEqual(store.database!.prepare("SELECT username FROM location WHERE ruid = ?").get(b.ruid), { username: "eve" });
+  });
+
   it("rejects with LOCATION_COMMIT_FAILED when the database is closed under it", async () => {
     const store = await openStore();
     const b = testBinding("gina@example.com", 1, clock.now());
@@ -179,8 +191,8 @@ describe("SqliteLocationStore", () => {
       await a.close();
       await b.close();
       assert.equal(db.open, true);
-      assert.equal(rowCount({ database: db } as SqliteLocationStore, "location"), 1);
-      assert.equal(rowCount({ database: db } as SqliteLocationStore, "location_b"), 0);
+      assert.equal(rowCount(db, "location"), 1);
+      assert.equal(rowCount(db, "location_b"), 0);
     } finally {
       db.close();
     }
@@ -188,6 +200,6 @@ describe("SqliteLocationStore", () => {
 
   it("needs a path or a database, and a plain table name", () => {
     assert.throws(() => new SqliteLocationStore({}), (e) => codeOf(e) === "LOCATION_BAD_OPTIONS");
-    assert.throws(() => new SqliteLocationStore({ path, table: "location; DROP TABLE x" }));
+    assert.throws(() => new SqliteLocationStore({ path, table: "location; DROP TABLE x" }), (e) => e instanceof StorageError && e.code === "STORAGE_BAD_NAME");
   });
 });

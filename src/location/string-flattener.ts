@@ -6,9 +6,11 @@ const MIN_SLICED_LENGTH = 13;
 
 export class StringFlattener {
   private scratch: Buffer = Buffer.allocUnsafe(2048);
+  /** False while storing strings known to be flat already (rows just read from SQLite). */
+  enabled = true;
 
   flatten(s: string): string {
-    if (s.length < MIN_SLICED_LENGTH) return s;
+    if (s.length < MIN_SLICED_LENGTH || !this.enabled) return s;
     if (s.length * 3 > this.scratch.length) {
       if (s.length > 65_536) return Buffer.from(s, "utf8").toString("utf8");
       this.scratch = Buffer.allocUnsafe(s.length * 3);

@@ -10,6 +10,20 @@ import { hostForSip } from "../transport/endpoint.js";
 import { gruuParams } from "./gruu.js";
 import type { RegistrarSettings } from "./settings.js";
 
+/** The Date header changes once a second: format it once per second, not per REGISTER. */
+export class DateHeaderCache {
+  private second = -1;
+  private text = "";
+  get(nowMs: number): string {
+    const s = Math.floor(nowMs / 1000);
+    if (s !== this.second) {
+      this.second = s;
+      this.text = formatDate(s * 1000);
+    }
+    return this.text;
+  }
+}
+
 export interface OkOptions {
   toTag: string;
   nowMs: number;
@@ -18,6 +32,7 @@ export interface OkOptions {
   scheme: "sip" | "sips";
   pathEcho: readonly string[];
   outbound: boolean;
+  dates?: DateHeaderCache;
 }
 
 export function okResponse(req: SipRequest, bindings: readonly Binding[], s: RegistrarSettings, o: OkOptions): SipResponse {
@@ -39,7 +54,7 @@ export function okResponse(req: SipRequest, bindings: readonly Binding[], s: Reg
     h.add("Require", "outbound");
     if (s.flowTimer > 0) h.add("Flow-Timer", String(s.flowTimer));
   }
-  h.add("Date", formatDate(o.nowMs));
+  h.add("Date", o.dates === undefined ? formatDate(o.nowMs) : o.dates.get(o.nowMs));
   if (s.serverHeader !== "") h.add("Server", s.serverHeader);
   return res;
 }

@@ -331,3 +331,64 @@ test("unregister and fetchContacts (library API)", async () => {
   assert.equal(await h.registrar.unregister("sip:alice@example.com"), 1);
   assert.equal(h.store.contactCount, 0);
 });
+
+test("lookup: contacts by q then newest; method_filtering; GRUUs resolve to their instance (RFC 5627 §5.5)", async () => {
+  const h = await harness({ methodFiltering: true });
+  await h.send(register({ callId: "low", contacts: ["<sip:alice@192.0.2.1>;q=0.2"], headers: ["Allow: INVITE, BYE"] }));
+  h.clock.advance(1000);
+  await h.send(register({ callId: "high", contacts: ["<sip:alice@192.0.2.2>;q=0.9"], headers: ["Allow: MESSAGE"] }));
+  let r = h.registrar.lookup("sip:alice@example.com");
+  assert.equal(r.kind, "found");
+  assert.deepEqual(r.kind === "found" ? r.contacts.map((b) => b.contact) : [], ["sip:alice@192.0.2.2", "sip:alice@192.0.2.1"]);
+  r = h.registrar.lookup("sip:alice@example.com", "INVITE");
+  assert.deepEqual(r.kind === "found" ? r.contacts.map((b) => b.contact) : [], ["sip:alice@192.0.2.1"]);
+  assert.equal(h.registrar.lookup("sip:alice@example.com", "SUBSCRIBE").kind, "method-not-allowed");
+  assert.equal(h.registrar.lookup("sip:nobody@example.com").kind, "not-found");
+
+  const g = await harness();
+  const res = await g.send(register({ contacts: [`<sip:alice@192.0.2.10>;+sip.instance=${INSTANCE}`, "<sip:alice@192.0.2.11>"], headers: ["Supported: gruu"] }));
+  const c = contactsOf(res).find((v) => v.includes("gruu"))!;
+  const pub = /;pub-gruu="([^"]+)"/.exec(c)![1]!;
+  const temp = /;temp-gruu="([^"]+)"/.exec(c)![1]!;
+  for (const gr of [pub, temp]) {
+    const hit = g.registrar.lookup(gr);
+    assert.equal(hit.kind, "found", gr);
+    assert.deepEqual(hit.kind === "found" ? hit.contacts.map((b) => b.contact) : [], ["sip:alice@192.0.2.10"]);
+  }
+  assert.equal(g.registrar.lookup("sip:tgruu.forged@example.com;gr").kind, "gruu-unavailable");
+  g.clock.advance(3601_000);
+  assert.equal(g.registrar.lookup(temp).kind, "gruu-unavailable", "an expired contact's GRUU no longer routes");
+});
+
+test("registered(): by AOR, Call-ID, source and contact (Kamailio registered() match options)", async () => {
+  const h = await harness();
+  await h.send(register({ callId: "abc", contacts: ["<sip:alice@10.0.0.5:5060>"] }), natOrigin(40002));
+  assert.equal(h.registrar.registered("sip:alice@example.com"), true);
+  assert.equal(h.registrar.registered("alice@example.com", { callId: "abc" }), true);
+  assert.equal(h.registrar.registered("alice@example.com", { callId: "zzz" }), false);
+  assert.equal(h.registrar.registered("alice@example.com", { received: { address: "203.0.113.7", port: 40002 } }), true);
+  assert.equal(h.registrar.registered("alice@example.com", { contact: "sip:alice@10.0.0.5:5060" }), true);
+  assert.equal(h.registrar.registered("bob@example.com"), false);
+});
+
+test("expired bindings vanish from the 200 and from lookup; the expiry is counted", async () => {
+  const h = await harness();
+  await h.send(register({ expires: 60 }));
+  h.clock.advance(61_000);
+  h.store.sweep?.();
+  assert.equal(h.registrar.lookup("sip:alice@example.com").kind, "not-found");
+  const res = await h.send(register({ contacts: [], cseq: 2 }));
+  assert.deepEqual(contactsOf(res), []);
+});
+
+test("a contact-expired event is emitted when a binding lapses, and counted in the statistics", async () => {
+  const h = await harness();
+  const events: string[] = [];
+  h.registrar.subscribe((e) => events.push(`${e.type}:${e.binding.contact}`));
+  await h.send(register({ expires: 60 }));
+  h.clock.advance(61_000);
+  await h.store.sweep();
+  assert.deepEqual(events, ["contact-added:sip:alice@192.0.2.10:5060", "contact-expired:sip:alice@192.0.2.10:5060"]);
+  assert.equal(h.registrar.stats().expired_contacts, 1);
+  assert.equal(h.registrar.stats().contacts, 0);
+});

@@ -16,7 +16,7 @@ import { defaultRandom, type RandomSource } from "../util/random.js";
 import { canonicalAor, aorDomain } from "./aor.js";
 import type { RegisterAuthenticator } from "./authenticator.js";
 import { changesForContacts, changesForStar, type RequestFacts } from "./bindings.js";
-import { okResponse } from "./ok-response.js";
+import { DateHeaderCache, okResponse } from "./ok-response.js";
 import { decideOutbound } from "./outbound.js";
 import { decidePath } from "./path.js";
 import { readContacts } from "./register-contacts.js";
@@ -25,6 +25,7 @@ import { DEFAULT_REGISTRAR_SETTINGS, type RegistrarSettings } from "./settings.j
 import { RegistrarCounters, type RegistrarStats } from "./stats.js";
 import { mayRegister } from "./third-party.js";
 import { AorLock } from "../location/aor-lock.js";
+import { lookup as lookupContacts, registered as isRegistered, resolveGruu, type RegisteredMatch } from "../location/lookup.js";
 
 /** Option tags this registrar understands in Require (§10.3 step 2). */
 function supportedTags(s: RegistrarSettings): Set<string> {
@@ -46,6 +47,13 @@ export interface RegistrarOptions {
   logger?: Logger;
 }
 
+/** What lookup() found (Kamailio lookup() return codes 1 / -1 / -2; GRUU 480 of RFC 5627 §5.5). */
+export type LookupOutcome =
+  | { kind: "found"; contacts: readonly Binding[] }
+  | { kind: "not-found" }
+  | { kind: "method-not-allowed" }
+  | { kind: "gruu-unavailable" };
+
 export interface RegisterOptions {
   /** Keep only this REGISTER's contacts for the AOR (Kamailio save() flag 0x04). */
   singleContact?: boolean;
@@ -60,6 +68,7 @@ export class Registrar {
   private readonly random: RandomSource;
   private readonly logger: Logger;
   private readonly locks = new AorLock();
+  private readonly dates = new DateHeaderCache();
   private readonly counters = new RegistrarCounters();
   private readonly requireOk: Set<string>;
   private readonly ruidPrefix: string;
@@ -165,7 +174,7 @@ export class Registrar {
     if (contacts.kind === "query") {
       this.counters.queries++;
       this.counters.accepted++;
-      return okResponse(req, this.store.get(aor), s, { toTag, nowMs: this.clock.now(), gruu, scheme, pathEcho: [], outbound: false });
+      return okResponse(req, this.store.get(aor), s, { toTag, nowMs: this.clock.now(), gruu, scheme, pathEcho: [], outbound: false, dates: this.dates });
     }
 
     const cseq = req.cseq.seq;
@@ -216,6 +225,7 @@ export class Registrar {
       scheme,
       pathEcho: path.echo ? path.stored : [],
       outbound: outbound.active,
+      dates: this.dates,
     });
   }
 
@@ -257,6 +267,38 @@ export class Registrar {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Where to send a request for `uri` (Kamailio lookup()): a GRUU resolves to its instance's contact
+   * (RFC 5627 §5.5), anything else to the AOR's live contacts, q descending then newest first, filtered
+   * by method when method_filtering is on. `methodNotAllowed`: contacts exist but none accepts the method.
+   */
+  lookup(uri: string, method?: string): LookupOutcome {
+    let parsed;
+    try {
+      parsed = parseUri(/^[a-z][a-z0-9+.-]*:/i.test(uri) ? uri : `sip:${uri}`);
+    } catch {
+      return { kind: "not-found" };
+    }
+    if (!isSipUri(parsed)) return { kind: "not-found" };
+    const gruu = resolveGruu(this.store, parsed, { toAor: (u) => canonicalAor(u, this.settings) });
+    if (gruu.kind === "invalid") return { kind: "not-found" };
+    if (gruu.kind !== "none") {
+      const live = gruu.contacts.filter((b) => b.expiresAtMs > this.clock.now());
+      return live.length === 0 ? { kind: "gruu-unavailable" } : { kind: "found", contacts: live };
+    }
+    const aor = canonicalAor(parsed, this.settings);
+    if (aor === undefined) return { kind: "not-found" };
+    const r = lookupContacts(this.store, aor, { nowMs: this.clock.now(), methodFiltering: this.settings.methodFiltering, ...(method === undefined ? {} : { method }) });
+    if (r.methodNotAllowed) return { kind: "method-not-allowed" };
+    return r.contacts.length === 0 ? { kind: "not-found" } : { kind: "found", contacts: r.contacts };
+  }
+
+  /** Whether the AOR has a live binding, optionally one matching Call-ID / source / contact (Kamailio registered()). */
+  registered(uriOrAor: string, match: RegisteredMatch = {}): boolean {
+    const aor = this.aorOf(uriOrAor);
+    return aor !== undefined && isRegistered(this.store, aor, match);
   }
 
   /** Every stored attribute of an AOR's bindings (Kamailio reg_fetch_contacts / $ulc). */

@@ -1,0 +1,63 @@
+// In-process cost of one REGISTER through the registrar: parse → §10.3 processing → location update →
+// serialize the 200 (no sockets). `npm run bench:registrar-inprocess`. Figures printed, not asserted.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseMessage } from "../src/sip/parser.js";
+import { serializeMessage } from "../src/sip/serializer.js";
+import { Registrar } from "../src/registrar/registrar.js";
+import { MemoryLocationStore } from "../src/location/memory-store.js";
+import { SqliteLocationStore } from "../src/location/sqlite-store.js";
+import type { LocationStore } from "../src/location/location-store.js";
+import type { SipRequest } from "../src/sip/message.js";
+import type { Origin } from "../src/transport/types.js";
+
+const ORIGIN: Origin = { protocol: "udp", remote: { address: "192.0.2.10", port: 5060 }, local: { address: "127.0.0.1", port: 5060 }, listenerId: "udp:127.0.0.1:5060", connectionId: undefined };
+const USERS = Number(process.env.BENCH_USERS ?? 20000);
+const N = Number(process.env.BENCH_REGISTERS ?? 200000);
+
+function registerBytes(i: number, cseq: number): Buffer {
+  const u = `user${String(i % USERS).padStart(6, "0")}`;
+  return Buffer.from(
+    `REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;rport;branch=z9hG4bK-${i}-${cseq}\r\nMax-Forwards: 70\r\n` +
+      `To: <sip:${u}@example.com>\r\nFrom: <sip:${u}@example.com>;tag=t${i}\r\nCall-ID: ${u}-call@192.0.2.10\r\nCSeq: ${cseq} REGISTER\r\n` +
+      `Contact: <sip:${u}@192.0.2.10:5060>\r\nExpires: 3600\r\nUser-Agent: bench\r\nContent-Length: 0\r\n\r\n`,
+  );
+}
+
+async function run(label: string, store: LocationStore): Promise<void> {
+  await store.open();
+  const registrar = new Registrar({ store, settings: { minExpires: 0 } });
+  const inputs: Buffer[] = [];
+  for (let i = 0; i < N; i++) inputs.push(registerBytes(i, 1 + Math.floor(i / USERS)));
+  // Warm-up on the first USERS (creates every binding), then measure refreshes.
+  const t0 = performance.now();
+  let done = 0;
+  const window = 256; // REGISTERs in flight, like a socket's worth of datagrams per loop turn
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (next < N && next - done < window) {
+        const req = parseMessage(inputs[next++]!) as SipRequest;
+        registrar.handle(req, ORIGIN).then((res) => {
+          serializeMessage(res);
+          if (++done === N) resolve();
+          else if (next < N && next - done < window / 2) setImmediate(pump);
+        });
+      }
+    };
+    pump();
+  });
+  const ms = performance.now() - t0;
+  const rss = process.memoryUsage().rss;
+  console.log(`${label.padEnd(34)} ${Math.round((N / ms) * 1000).toLocaleString("en-US").padStart(9)} REGISTER/s  ${((ms * 1000) / N).toFixed(1).padStart(6)} µs each  (${USERS} AORs, RSS ${(rss / 1048576).toFixed(0)} MB)`);
+  await store.close();
+}
+
+console.log(`registrar in-process benchmark (node ${process.version}): ${N} REGISTERs over ${USERS} AORs`);
+await run("memory store", new MemoryLocationStore({}));
+for (const sync of (process.env.BENCH_SQLITE === "0" ? [] : ["normal", "full"]) as Array<"normal" | "full">) {
+  const dir = mkdtempSync(join(tmpdir(), "sipreg-bench-"));
+  await run(`SQLite WAL synchronous=${sync}`, new SqliteLocationStore({ path: join(dir, "location.db"), synchronous: sync }));
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,27 @@
+// sipreg as a library: the public API of each layer.
+export * from "./sip/message.js";
+export { parseMessage, type ParseOptions } from "./sip/parser.js";
+export { serializeMessage } from "./sip/serializer.js";
+export { createResponse } from "./sip/response-builder.js";
+export { StreamFramer } from "./sip/stream-framer.js";
+export { SipParseError } from "./sip/parse-error.js";
+export { parseUri, parseSipUri, serializeUri, type Uri, type SipUri, type TelUri } from "./sip/uri.js";
+export { uriEquals } from "./sip/uri-equality.js";
+export { HeaderList } from "./sip/header-list.js";
+export { TransportLayer, type TransportOptions, type TransportHandlers } from "./transport/transport-layer.js";
+export type { TransportProtocol, Origin, InboundMessage, SendTarget, ListenerSpec, ListenerInfo } from "./transport/types.js";
+export { TransactionLayer, type TransactionLayerOptions } from "./transaction/transaction-layer.js";
+export type { ServerTransaction, ClientTransaction, TransactionUser, ClientHandlers } from "./transaction/types.js";
+export { SipStack, type SipStackOptions } from "./stack/sip-stack.js";
+export { Rfc3263Resolver } from "./dns/rfc3263-resolver.js";
+export type { Binding, BindingChange } from "./location/binding.js";
+export type { LocationStore, LocationEvent } from "./location/location-store.js";
+export { MemoryLocationStore } from "./location/memory-store.js";
+export { SqliteLocationStore } from "./location/sqlite-store.js";
+export { Registrar, type RegistrarOptions, type LookupOutcome } from "./registrar/registrar.js";
+export { DigestAuthenticator } from "./registrar/digest-authenticator.js";
+export { DEFAULT_REGISTRAR_SETTINGS, type RegistrarSettings } from "./registrar/settings.js";
+export { REJECTIONS, type RejectionCode } from "./registrar/rejections.js";
+export { SipregServer } from "./server/sipreg-server.js";
+export { loadConfig, configFromFlags, ConfigError, type SipregConfig } from "./config/index.js";
+export { SipregError } from "./util/errors.js";
