@@ -83,7 +83,7 @@ export class IndexedLocationStore implements LocationStore {
         committed: (w) => {
           if (w.kind === "changes") this.applyToMemory(w.changes);
         },
-        failure: (cause, n) => new LocationError("LOCATION_COMMIT_FAILED", `location commit of ${n} change sets failed: ${String(cause)}`, { cause }),
+        failure: (cause, n) => new LocationError("LOCATION_COMMIT_FAILED", `location commit of ${n} writes failed: ${String(cause)}`, { cause }),
       },
       { maxBatch: options.maxBatch ?? 512, schedule },
     );
@@ -125,6 +125,7 @@ export class IndexedLocationStore implements LocationStore {
     }
     const invalid = checkChangeSet(aor, changes) ?? checkOwnership(aor, changes, this.ownerOf);
     if (invalid !== undefined) return Promise.reject(invalid);
+    if (changes.length === 0) return Promise.resolve();
     return this.writes.enqueue({ kind: "changes", aor, changes });
   }
 

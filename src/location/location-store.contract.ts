@@ -213,6 +213,26 @@ export function runLocationStoreContract(name: string, make: StoreFactory): void
         assert.equal(await store.sweep(), 1);
       }));
 
+    it("a refresh racing the sweeper wins, whichever is queued first", () =>
+      withStore(make, async (store, clock) => {
+        const now = clock.now();
+        const a = testBinding("rita@example.com", 1, now, { expiresAtMs: now + 1000 });
+        const b = testBinding("sam@example.com", 2, now, { expiresAtMs: now + 1000 });
+        await store.apply(a.aor, [{ op: "upsert", binding: a }]);
+        await store.apply(b.aor, [{ op: "upsert", binding: b }]);
+        clock.advance(1000);
+        // a: refresh queued before the sweep; b: after it.
+        const ra = { ...a, expiresAtMs: clock.now() + 5000, cseq: 2 };
+        const rb = { ...b, expiresAtMs: clock.now() + 5000, cseq: 2 };
+        const refreshA = store.apply(a.aor, [{ op: "upsert", binding: ra }]);
+        const swept = store.sweep();
+        const refreshB = store.apply(b.aor, [{ op: "upsert", binding: rb }]);
+        await Promise.all([refreshA, swept, refreshB]);
+        assert.deepEqual(store.get(a.aor), [ra]);
+        assert.deepEqual(store.get(b.aor), [rb]);
+        assert.equal(store.contactCount, 2);
+      }));
+
     it("an upsert of a binding that expired unswept reads as expiry + new binding", () =>
       withStore(make, async (store, clock) => {
         const b = testBinding("jack@example.com", 1, clock.now(), { expiresAtMs: clock.now() + 1000 });

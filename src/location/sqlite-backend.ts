@@ -26,7 +26,6 @@ interface Statements {
 
 export class SqliteLocationBackend implements LocationBackend {
   private db: SqliteDatabase | undefined;
-  private statements: Statements | undefined;
   private writeBatch: ((batch: readonly LocationWrite[]) => number) | undefined;
 
   constructor(private readonly options: SqliteBackendOptions) {}
@@ -38,15 +37,27 @@ export class SqliteLocationBackend implements LocationBackend {
 
   load(nowMs: number, add: (b: Binding) => void): void {
     const o = this.options;
-    const db = o.database ?? openDatabase(o.path ?? ":memory:", { synchronous: o.synchronous });
-    this.db = db;
+    this.db = o.database ?? openDatabase(o.path ?? ":memory:", { synchronous: o.synchronous });
+    try {
+      this.prepareWrites(this.db);
+      // Whatever expired while we were down goes without events (nobody is subscribed yet).
+      this.db.prepare(`DELETE FROM ${o.table} WHERE expires <= ?`).run(nowMs);
+      const select = this.db.prepare<unknown[], unknown[]>(selectLiveSql(o.table)).raw(true);
+      for (const row of select.iterate(nowMs)) add(rowToBinding(row, o.keepConnectionIds));
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  private prepareWrites(db: SqliteDatabase): void {
+    const o = this.options;
     migrate(db, `${o.table}/1`, locationSchema(o.table));
     const s: Statements = {
       upsert: db.prepare(upsertSql(o.table)),
       remove: db.prepare(`DELETE FROM ${o.table} WHERE ruid = ?`),
       purge: db.prepare(`DELETE FROM ${o.table} WHERE ruid = ? AND expires <= ?`),
     };
-    this.statements = s;
     this.writeBatch = db.transaction((batch: readonly LocationWrite[]): number => {
       let rows = 0;
       for (const w of batch) {
@@ -66,14 +77,10 @@ export class SqliteLocationBackend implements LocationBackend {
       }
       return rows;
     });
-    // Whatever expired while we were down goes without events (nobody is subscribed yet).
-    db.prepare(`DELETE FROM ${o.table} WHERE expires <= ?`).run(nowMs);
-    const select = db.prepare<unknown[], unknown[]>(selectLiveSql(o.table)).raw(true);
-    for (const row of select.iterate(nowMs)) add(rowToBinding(row, o.keepConnectionIds));
   }
 
   commit(batch: readonly LocationWrite[]): number {
-    if (this.writeBatch === undefined) throw new Error("the location database is not open");
+    if (this.writeBatch === undefined) throw new LocationError("LOCATION_CLOSED", "the location database is not open");
     return this.writeBatch(batch);
   }
 
@@ -81,7 +88,6 @@ export class SqliteLocationBackend implements LocationBackend {
     const db = this.db;
     this.db = undefined;
     this.writeBatch = undefined;
-    this.statements = undefined;
     if (db !== undefined && this.options.database === undefined && db.open) db.close();
   }
 }

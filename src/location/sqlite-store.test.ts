@@ -109,6 +109,34 @@ describe("SqliteLocationStore", () => {
     assert.equal(store.contactCount, 4);
   });
 
+  it("keeps the row of a refresh that raced the sweeper", async () => {
+    const store = await openStore();
+    const now = clock.now();
+    const a = testBinding("tom@example.com", 1, now, { expiresAtMs: now + 1000 });
+    const b = testBinding("uma@example.com", 2, now, { expiresAtMs: now + 1000 });
+    await store.apply(a.aor, [{ op: "upsert", binding: a }]);
+    await store.apply(b.aor, [{ op: "upsert", binding: b }]);
+    clock.advance(1000);
+    const ra = { ...a, expiresAtMs: clock.now() + 5000 };
+    const rb = { ...b, expiresAtMs: clock.now() + 5000 };
+    await Promise.all([store.apply(a.aor, [{ op: "upsert", binding: ra }]), store.sweep(), store.apply(b.aor, [{ op: "upsert", binding: rb }])]);
+    await store.close();
+    const again = await openStore();
+    assert.deepEqual(again.get(a.aor), [ra]);
+    assert.deepEqual(again.get(b.aor), [rb]);
+  });
+
+  it("refuses to open a table with a row it cannot read (LOCATION_LOAD_FAILED)", async () => {
+    const store = await openStore();
+    const b = testBinding("vera@example.com", 1, clock.now());
+    await store.apply(b.aor, [{ op: "upsert", binding: b }]);
+    store.database!.prepare("UPDATE location SET received = 'nonsense'").run();
+    await store.close();
+    const broken = new SqliteLocationStore({ path, clock, sweepIntervalMs: 0 });
+    await assert.rejects(broken.open(), (e) => codeOf(e) === "LOCATION_LOAD_FAILED");
+    await broken.close();
+  });
+
   it("a failed commit rejects every change set of its batch and changes no memory", async () => {
     const store = await openStore();
     const now = clock.now();
