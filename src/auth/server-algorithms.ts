@@ -5,11 +5,13 @@ import { AuthConfigError } from "./auth-config-error.js";
 
 /** SHA-256 first, then MD5 (RFC 8760 §2.4). */
 /**
- * What a registrar offers unless configured otherwise: both, MD5 first. Many deployed UAs (sipsak,
- * SIPp, older phones) answer only the first challenge and know only MD5; putting SHA-256 first
- * (RFC 8760 §2.4's order) makes them fail. Configure [SHA-256, MD5] where every UA is RFC 8760-aware.
+ * What a registrar challenges with unless configured otherwise: MD5 only, like Kamailio. Offering
+ * SHA-256 as well (RFC 8760) locks out deployed UAs, measured here: JsSIP 3.13 and SIP.js 0.21 keep
+ * only the last WWW-Authenticate and know only MD5; baresip 1.0 (libre) aborts on any challenge with
+ * an algorithm it lacks; sipsak 0.9.8 takes the first challenge and knows only MD5. Configure
+ * `auth.algorithms: [SHA-256, MD5]` (RFC 8760 order) where every UA supports SHA-256.
  */
-export const REGISTRAR_DEFAULT_ALGORITHMS: readonly string[] = Object.freeze(["MD5", "SHA-256"]);
+export const REGISTRAR_DEFAULT_ALGORITHMS: readonly string[] = Object.freeze(["MD5"]);
 
 export const DEFAULT_SERVER_ALGORITHMS: readonly string[] = Object.freeze(["SHA-256", "MD5"]);
 

@@ -142,7 +142,7 @@ test("without a file every default applies", () => {
   assert.deepEqual(c.auth, {
     enabled: false,
     realm: "",
-    algorithms: ["MD5", "SHA-256"],
+    algorithms: ["MD5"],
     nonceLifetimeSec: 300,
     users: [],
     subscriberTable: false,

@@ -11,6 +11,7 @@ import { DigestVerifier } from "../auth/verifier.js";
 import type { SipRequest } from "../sip/message.js";
 import type { Origin } from "../transport/types.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import { defaultRandom, type RandomSource } from "../util/random.js";
 import type { AuthVerdict, RegisterAuthenticator } from "./authenticator.js";
 
 export interface DigestAuthOptions {
@@ -23,6 +24,7 @@ export interface DigestAuthOptions {
   /** Failures per source before it is blocked; 0 disables throttling. */
   throttle?: { maxFailures: number; windowSec: number; blockSec: number };
   clock?: Clock;
+  random?: RandomSource;
 }
 
 export class DigestAuthenticator implements RegisterAuthenticator {
@@ -34,7 +36,9 @@ export class DigestAuthenticator implements RegisterAuthenticator {
     const clock = o.clock ?? systemClock;
     const lifetimeSec = o.nonceLifetimeSec ?? 300;
     const algorithms = o.algorithms ?? REGISTRAR_DEFAULT_ALGORITHMS;
-    const nonces = new NonceManager({ secret: o.nonceSecret ?? randomBytes(32), lifetimeSec, clock });
+    // The random salt makes nonces issued in the same millisecond differ: without it, clients
+    // challenged together would share a nonce and the second one's nc=1 would look like a replay.
+    const nonces = new NonceManager({ secret: o.nonceSecret ?? randomBytes(32), lifetimeSec, clock, random: o.random ?? defaultRandom });
     this.verifier = new DigestVerifier({
       credentials: o.credentials,
       nonces,

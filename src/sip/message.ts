@@ -15,6 +15,9 @@ import { splitList } from "./lexical.js";
 
 export const EMPTY_BODY: Buffer = Buffer.alloc(0);
 
+// Shared result for absent token-list headers (most messages): callers must not mutate it.
+const NO_TOKENS: string[] = Object.freeze([]) as unknown as string[];
+
 abstract class SipMessageBase {
   headers: HeaderList;
   body: Buffer;
@@ -154,10 +157,10 @@ abstract class SipMessageBase {
   }
 
   get supported(): string[] {
-    return parseTokenList(this.headers.getAll("supported"), "supported");
+    return this.headers.has("supported") ? parseTokenList(this.headers.getAll("supported"), "supported") : NO_TOKENS;
   }
   get require(): string[] {
-    return parseTokenList(this.headers.getAll("require"), "require");
+    return this.headers.has("require") ? parseTokenList(this.headers.getAll("require"), "require") : NO_TOKENS;
   }
   get proxyRequire(): string[] {
     return parseTokenList(this.headers.getAll("proxy-require"), "proxy-require");
