@@ -38,11 +38,16 @@
 #   --duration S          seconds per rate step (default 10; quick 5)
 #   --steps N             rate steps per configuration (default 6; quick 3)
 #   --prefill-rate R      REGISTER/s while creating the 100 000 bindings (default 5000; quick 6000)
-#   --max-rate R          never offer more than R/s (default 32000: one SIPp process's limit)
+#   --max-rate R          never offer more than R/s (default 64000; one SIPp process tops out
+#                         somewhere past 30 000/s: a failing step with SIPp saturated marks the max
+#                         found as ">=", a limit of the generator, not of the server)
 #   --kam-children N      Kamailio UDP workers (default 1: the best on one core in RESULTS.md)
 #   --port P              sipreg's UDP port (default 5090; Kamailio always uses 5070)
-#   --nonce-shim          run the sipreg auth configurations through sipreg-nonce-salt-shim.mjs
-#                         (works around identical nonces within one millisecond; see that file)
+#   --nonce-shim          run the sipreg auth configurations through sipreg-bench-shim.mjs with
+#                         SIPREG_SHIM_NONCE_SALT=1 (works around identical nonces within one
+#                         millisecond, a bug in src/ at the time of writing; see that file)
+#   --sipreg-rcvbuf BYTES run every sipreg through sipreg-bench-shim.mjs with a UDP receive buffer
+#                         of BYTES (sipreg has no setting for it; the Kamailio baseline uses 4194304)
 #   --no-profile          skip the CPU profiles
 #   --profile-rate R      rate of the profile runs (default: 60 % of the max found, else 3000)
 #   --wait-idle S         wait up to S seconds for an idle machine first (default 600; 0 = no wait)
@@ -53,6 +58,7 @@
 # mawk, procps; Node >= 20 and the npm packages (npm ci). kamailio-sqlite-modules is not used here
 # (variants a/b keep usrloc in memory). Not run by CI.
 set -euo pipefail
+argv_text="$*"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bench="$repo/bench"
 shared=$(cd "$repo/.." && pwd)/shared/bench
@@ -60,8 +66,8 @@ shared=$(cd "$repo/.." && pwd)/shared/bench
 die() { echo "registrar-bench: $*" >&2; exit 1; }
 log() { echo "registrar-bench: $*" >&2; }
 
-quick=0; only=""; dur=""; steps=""; prefill_rate=""; max_rate=32000; kam_children=1; port=5090
-nonce_shim=0; profile=1; profile_rate=""; wait_idle=600; build=1; out=""
+quick=0; only=""; dur=""; steps=""; prefill_rate=""; max_rate=64000; kam_children=1; port=5090
+nonce_shim=0; sipreg_rcvbuf=0; profile=1; profile_rate=""; wait_idle=600; build=1; out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift;;
@@ -73,6 +79,7 @@ while [ $# -gt 0 ]; do
     --kam-children) kam_children=$2; shift 2;;
     --port) port=$2; shift 2;;
     --nonce-shim) nonce_shim=1; shift;;
+    --sipreg-rcvbuf) sipreg_rcvbuf=$2; shift 2;;
     --no-profile) profile=0; shift;;
     --profile-rate) profile_rate=$2; shift 2;;
     --wait-idle) wait_idle=$2; shift 2;;
@@ -140,9 +147,9 @@ busy_pct() {  # CPU busy % of the whole host (all cores = 100) over $1 seconds, 
   echo "$a $b" | awk '{ d = $4 - $2; printf "%.0f\n", (d > 0 ? 100 * ($3 - $1) / d : 0) }'
 }
 
-start_sipreg() {  # NAME SYNC AUTH(0|1) [node flags...] -> sets srv_pid, data dir $raw/NAME/data
-  local name=$1 sync=$2 auth=$3; shift 3
-  local d="$raw/$name" entry="$repo/dist/src/cli/main.js"
+start_sipreg() {  # NAME SYNC AUTH(0|1) ELD(0|1) [node flags...] -> sets srv_pid, data dir $raw/NAME/data
+  local name=$1 sync=$2 auth=$3 eld=$4; shift 4
+  local d="$raw/$name" entry="$repo/dist/src/cli/main.js" shim=()
   mkdir -p "$d/data"
   {
     echo "# registrar-bench: sipreg $name"
@@ -165,9 +172,12 @@ start_sipreg() {  # NAME SYNC AUTH(0|1) [node flags...] -> sets srv_pid, data di
   } > "$d/sipreg.yaml"
   if [ "$auth" = 1 ]; then
     node "$bench/import-subscribers.mjs" "$d/data/sipreg.db" "$USERS" 127.0.0.1 2>>"$d/server.log" || die "subscriber import failed ($d/server.log)"
-    [ "$nonce_shim" = 1 ] && entry="$bench/sipreg-nonce-salt-shim.mjs"
+    [ "$nonce_shim" = 1 ] && shim+=(SIPREG_SHIM_NONCE_SALT=1)
   fi
-  ( cd "$d" && exec taskset -c 0 node "$@" "$entry" serve --config "$d/sipreg.yaml" ) >>"$d/server.log" 2>&1 < /dev/null &
+  [ "$sipreg_rcvbuf" -gt 0 ] && shim+=(SIPREG_SHIM_RCVBUF="$sipreg_rcvbuf")
+  [ "$eld" = 1 ] && shim+=(SIPREG_SHIM_ELD=1)
+  [ ${#shim[@]} -gt 0 ] && entry="$bench/sipreg-bench-shim.mjs"
+  ( cd "$d" && exec env "${shim[@]}" taskset -c 0 node "$@" "$entry" serve --config "$d/sipreg.yaml" ) >>"$d/server.log" 2>&1 < /dev/null &
   srv_pid=$!
   local i
   for i in $(seq 1 150); do
@@ -194,8 +204,8 @@ stop_kam() { "$kam" stop --port 5070 --dir "$kam_dir" >/dev/null 2>&1 || true; s
 bindings() {  # NAME KIND -> number of bindings the server holds
   case "$2" in
     sipreg) sqlite3 "$raw/$1/data/sipreg.db" "select count(*) from location where expires > 0" 2>/dev/null || echo "?";;
-    kam) "$kam" rpc --port 5070 --dir "$kam_dir" stats.get_statistics usrloc:location_contacts 2>/dev/null |
-           awk -F' = ' '/location_contacts/ { print $2 }' || echo "?";;
+    kam) "$kam" rpc --port 5070 --dir "$kam_dir" stats.get_statistics usrloc: 2>/dev/null |
+           awk -F' = ' '$1 == "usrloc:location_contacts" { n = $2 } END { print (n == "" ? "?" : n) }';;
   esac
 }
 
@@ -267,14 +277,14 @@ run_config() {
   if [ "$kind" = kam ]; then
     cur_port=5070; start_kam "$name" "$([ "$auth" = 1 ] && echo b || echo a)"
   else
-    cur_port=$port; start_sipreg "$name" "${SYNC[$name]}" "$auth"
+    cur_port=$port; start_sipreg "$name" "${SYNC[$name]}" "$auth" 0
   fi
   sleep 2
   m0=$(memkb "$srv_pid")
   # 100 000 distinct AORs, registered once each (harness prefill, no sweep step)
   v=$(run_rate "$name" "$auth" "" --prefill "$prefill_rate")
   sleep 3
-  m1=$(memkb "$srv_pid"); b=$(bindings "$name" "$kind")
+  m1=$(memkb "$srv_pid"); b=$(bindings "$name" "$kind"); b=${b:-?}
   echo "$m0 $m1 $b" > "$raw/$name/mem"
   log "$name: idle RSS/PSS kB $m0; after prefill $m1; bindings $b"
   search "$name" "$auth" "${START[$name]}"
@@ -308,7 +318,7 @@ profile_one() {  # NAME SYNC AUTH BASE_CONFIG (the configuration whose max sets 
     if [ "${mx:-0}" -gt 0 ]; then r=$(round250 $((mx * 6 / 10))); else r=3000; fi
   fi
   log "=== $name: CPU profile of sipreg ($sync, auth=$auth) at $r/s for ${dur} s"
-  cur_port=$port; start_sipreg "$name" "$sync" "$auth" --cpu-prof --cpu-prof-dir "$d/prof"
+  cur_port=$port; start_sipreg "$name" "$sync" "$auth" 1 --cpu-prof --cpu-prof-dir "$d/prof"
   sleep 1
   # 20 000 AORs: the prefill creates them, the fixed-rate step refreshes them (steady state)
   local a=(); [ "$auth" = 1 ] && a=(--auth)
@@ -321,6 +331,10 @@ profile_one() {  # NAME SYNC AUTH BASE_CONFIG (the configuration whose max sets 
     echo
     echo "Harness rows (prefill creates 20 000 AORs, then ${dur} s of refreshes at the same rate):"
     echo; echo '```'; column -t -s $'\t' "$d/run0/results.tsv" 2>/dev/null | cut -c1-250 || echo "(no results)"; echo '```'
+    if grep -q 'event-loop delay' "$d/server.log"; then
+      echo; echo "Event-loop delay of the server (perf_hooks, 5 s windows: prefill, then the fixed-rate step):"
+      echo; echo '```'; grep 'event-loop delay' "$d/server.log" | sed 's/^sipreg-bench-shim: //'; echo '```'
+    fi
     if [ -n "$f" ]; then
       echo; echo "Profile file: \`$f\` (open in Chrome DevTools or speedscope)"
       node "$bench/cpuprofile-summary.mjs" "$f" --top 25 --root "$repo"
@@ -344,13 +358,14 @@ summary() {
     NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { o = $c["other_cpu_pct"] + 0; if (o > omax) omax = o }
     $c["step"] == "prefill" { pv = $c["verdict"]; pok = $c["ok"]; pfail = $c["failed"] }
+    $c["step"] == "sweep" && $c["rate"] == ff && $c["verdict"] != "ok" && $c["note"] ~ /sipp-sat/ { gen = 1 }
     $c["step"] == "sweep" && $c["rate"] == mx && $c["verdict"] == "ok" {
       p50 = $c["p50_ms"]; p99 = $c["p99_ms"]; cpu = $c["srv_cpu_pct"]; note = $c["note"] }
     END {
       us = (mx > 0 && cpu != "") ? sprintf("%.0f", cpu * 10000 / mx) : "-"
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\n", n, mx, capped, ff, \
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\n", n, mx, (capped || gen) ? 1 : 0, ff, \
         (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), (cpu == "" ? "-" : cpu), us, (note == "" ? "-" : note),
-        m0r / 1024, m0p / 1024, m1r / 1024, m1p / 1024, b, (pv == "" ? "-" : pv " (" pok " ok, " pfail " failed)"), omax + 0, secs }' \
+        m0r / 1024, m0p / 1024, m1r / 1024, m1p / 1024, (b == "" ? "?" : b), (pv == "" ? "-" : pv " (" pok " ok, " pfail " failed)"), omax + 0, secs }' \
     "$raw/$name/rows.tsv" 2>/dev/null || printf '%s\t0\t0\t0\t-\t-\t-\t-\t-\t0\t0\t0\t0\t?\t-\t0\t0\n' "$name"
 }
 : > "$raw/summary.tsv"
@@ -359,7 +374,7 @@ for name in "${ORDER[@]}"; do [ -f "$raw/$name/max" ] && summary "$name" >> "$ra
 {
   echo "# sipreg vs Kamailio 5.6 — UDP REGISTER on one core ($(date -Is))"
   echo
-  echo "\`bench/registrar-bench.sh$([ "$quick" = 1 ] && echo " --quick")$([ "$nonce_shim" = 1 ] && echo " --nonce-shim")\` (npm run bench:registrar)."
+  echo "\`bench/registrar-bench.sh ${argv_text}\` (npm run bench:registrar)."
   echo "Host: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(uname -r), node $(node -v), Kamailio $(kamailio -v 2>/dev/null | head -1 | awk '{print $3}'), $(sipp -v 2>/dev/null | grep -o 'v[0-9][^ ,]*' | head -1 | sed 's/^/SIPp /')."
   echo "sipreg: $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null)$(cd "$repo" && [ -n "$(git status --porcelain -- src 2>/dev/null)" ] && echo " + uncommitted changes in src/") (dist/ built at the start)."
   echo "Servers pinned to CPU 0, SIPp to CPU 1, one server at a time. Kamailio: ${kam_children} UDP worker(s)."
@@ -373,8 +388,9 @@ for name in "${ORDER[@]}"; do [ -f "$raw/$name/max" ] && summary "$name" >> "$ra
   while IFS=$'\t' read -r n mx capped ff p50 p99 cpu us note r0 p0 r1 p1 b pv omax secs; do
     local_auth=$([ "${AUTH[$n]}" = 1 ] && echo "digest MD5" || echo none)
     case "$n" in kam-*) srv="Kamailio 5.6"; dura="memory";; *) srv="sipreg"; dura="SQLite ${SYNC[$n]}";; esac
-    [ "${AUTH[$n]}" = 1 ] && [ "$nonce_shim" = 1 ] && [ "${KIND[$n]}" = sipreg ] && srv="sipreg +nonce-shim"
-    shown=$mx; [ "$capped" = 1 ] && shown=">= $mx (cap)"; case "$note" in *sipp-sat*) shown=">= $mx";; esac
+    [ "${AUTH[$n]}" = 1 ] && [ "$nonce_shim" = 1 ] && [ "${KIND[$n]}" = sipreg ] && srv="$srv +nonce-shim"
+    [ "$sipreg_rcvbuf" -gt 0 ] && [ "${KIND[$n]}" = sipreg ] && srv="$srv +rcvbuf $sipreg_rcvbuf"
+    shown=$mx; [ "$capped" = 1 ] && shown=">= $mx"; case "$note" in *sipp-sat*) shown=">= $mx";; esac
     [ "$mx" = 0 ] && shown="none passed (lowest tried ${ff})"
     echo "| $n | $srv | $local_auth | $dura | $shown | $p50 | $p99 | $cpu | $us | $r0 | $r1 | $p1 | $b | $pv | $omax | $note |"
   done < "$raw/summary.tsv"
@@ -393,7 +409,7 @@ for name in "${ORDER[@]}"; do [ -f "$raw/$name/max" ] && summary "$name" >> "$ra
         printf "| %s / %s | %s | %s | %s | %s | %s | %s |\n", s, k, ratio(mx[s], mx[k]), ratio(p50[s], p50[k]), ratio(p99[s], p99[k]),
           ratio(us[s], us[k]), ratio(rss[s], rss[k]), ratio(pss[s], pss[k]) } }' "$raw/summary.tsv"
   echo
-  echo "(Absolute figures move by about ±10 % from run to run; a Kamailio rate marked '>=' was limited by SIPp, not by Kamailio.)"
+  echo "(Absolute figures move by about ±10 % from run to run. A rate marked '>=' was limited by the load generator (SIPp saturated at the next step, or the --max-rate cap), not by the server. '+nonce-shim' / '+rcvbuf': sipreg run through bench/sipreg-bench-shim.mjs, see that file.)"
   echo
   echo "## Every step"
   for name in "${ORDER[@]}"; do

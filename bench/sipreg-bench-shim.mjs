@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // sipreg-bench-shim.mjs serve ...   —  `sipreg` (dist/src/cli/main.js) with bench-only patches, each
 // off unless its environment variable is set. Used by registrar-bench.sh (--nonce-shim, --sipreg-rcvbuf)
-// to measure sipreg as it will be once the issues below are fixed in src/; rows run through it are
-// labelled in the report. It changes nothing else.
+// to measure sipreg as it will be once the issues below are fixed in src/ (rows run through it are
+// labelled in the report), and by the profile runs for the event-loop delay. It changes nothing else.
 //
 // SIPREG_SHIM_NONCE_SALT=1
 //   DigestAuthenticator (src/registrar/digest-authenticator.ts) builds its NonceManager without a
@@ -53,6 +53,26 @@ if (rcvbuf > 0) {
   const bind = UdpListener.bind;
   UdpListener.bind = (host, port, onDatagram, recvBufferBytes) => bind.call(UdpListener, host, port, onDatagram, recvBufferBytes ?? rcvbuf);
   applied.push(`udp-rcvbuf=${rcvbuf}`);
+}
+
+// SIPREG_SHIM_ELD=1 (diagnostics only, no behaviour change): event-loop delay every 5 s and at exit
+//   (perf_hooks.monitorEventLoopDelay, 5 ms resolution) on stderr, so that stalls long enough to
+//   overflow the UDP receive buffer show up even when the average CPU is low.
+if (process.env.SIPREG_SHIM_ELD === "1") {
+  const { monitorEventLoopDelay } = await import("node:perf_hooks");
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  const all = monitorEventLoopDelay({ resolution: 5 });
+  all.enable();
+  const ms = (ns) => (ns / 1e6).toFixed(1);
+  const line = (tag, x) =>
+    `sipreg-bench-shim: event-loop delay ${tag}: p50 ${ms(x.percentile(50))} p99 ${ms(x.percentile(99))} p99.9 ${ms(x.percentile(99.9))} max ${ms(x.max)} ms (${x.count} samples)\n`;
+  setInterval(() => {
+    process.stderr.write(line("last 5 s", h));
+    h.reset();
+  }, 5000).unref();
+  process.on("exit", () => process.stderr.write(line("whole run", all)));
+  applied.push("event-loop-delay");
 }
 
 process.stderr.write(`sipreg-bench-shim: ${applied.length > 0 ? applied.join(", ") : "no patch applied"}\n`);

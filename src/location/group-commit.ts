@@ -9,8 +9,11 @@ export interface GroupCommitHandler<W> {
    * out of the transaction (so one bad write cannot fail the others). Undefined: all admitted.
    */
   admit?(batch: readonly W[]): ReadonlyArray<Error | undefined> | undefined;
-  /** Writes the whole batch in one transaction, or throws having written none of it. */
-  commit(batch: readonly W[]): void;
+  /**
+   * Writes the whole batch in one transaction, or throws having written none of it. When it returns a
+   * promise, one transaction is in flight at a time and everything queued meanwhile forms the next.
+   */
+  commit(batch: readonly W[]): void | Promise<void>;
   /** Runs for each write of a committed batch, in order, just before its promise resolves. */
   committed(write: W): void;
   /** The error the promises of a failed batch reject with. */
@@ -47,6 +50,8 @@ interface Entry<W> {
 export class GroupCommitQueue<W> {
   private queue: Array<Entry<W>> = [];
   private scheduled = false;
+  /** The asynchronous commit in flight, if any. */
+  private inFlight: Promise<void> | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private commits = 0;
   private failedCommits = 0;
@@ -86,25 +91,39 @@ export class GroupCommitQueue<W> {
     });
   }
 
-  /** Commits everything queued now (close()); writes queued by `committed` callbacks included. */
-  flushNow(): void {
+  /** Commits everything queued, waiting for asynchronous commits (close()); writes queued by `committed` callbacks included. */
+  async drain(): Promise<void> {
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.immediate = undefined;
-    while (this.queue.length > 0) this.flush();
+    for (;;) {
+      if (this.inFlight !== undefined) {
+        await this.inFlight;
+        continue;
+      }
+      if (this.queue.length === 0) return;
+      this.flush();
+    }
   }
 
   private flush(): void {
     this.scheduled = false;
+    if (this.inFlight !== undefined) return; // the commit in flight flushes again when it ends
     const all = this.queue;
     if (all.length === 0) return;
-    this.queue = [];
     const max = Math.max(1, this.options.maxBatch);
-    for (let start = 0; start < all.length; start += max) {
-      this.commitBatch(all.length <= max ? all : all.slice(start, start + max));
+    this.queue = all.length <= max ? [] : all.slice(max);
+    const pending = this.commitBatch(all.length <= max ? all : all.slice(0, max));
+    if (pending !== undefined) {
+      this.inFlight = pending.then(() => {
+        this.inFlight = undefined;
+        if (this.queue.length > 0) this.flush();
+      });
+    } else if (this.queue.length > 0) {
+      this.flush();
     }
   }
 
-  private commitBatch(all: ReadonlyArray<Entry<W>>): void {
+  private commitBatch(all: ReadonlyArray<Entry<W>>): Promise<void> | undefined {
     let entries = all;
     const verdicts = this.handler.admit?.(all.map((e) => e.write));
     if (verdicts !== undefined) {
@@ -113,19 +132,35 @@ export class GroupCommitQueue<W> {
         if (err !== undefined) e.reject(err);
         return err === undefined;
       });
-      if (entries.length === 0) return;
+      if (entries.length === 0) return undefined;
     }
     const batch = entries.map((e) => e.write);
+    let result: void | Promise<void>;
     try {
-      this.handler.commit(batch);
+      result = this.handler.commit(batch);
     } catch (cause) {
-      this.failedCommits++;
-      const err = this.handler.failure(cause, batch.length);
-      for (const e of entries) e.reject(err);
-      return;
+      this.failed(entries, cause);
+      return undefined;
     }
+    if (result === undefined) {
+      this.succeeded(entries);
+      return undefined;
+    }
+    return result.then(
+      () => this.succeeded(entries),
+      (cause: unknown) => this.failed(entries, cause),
+    );
+  }
+
+  private failed(entries: ReadonlyArray<Entry<W>>, cause: unknown): void {
+    this.failedCommits++;
+    const err = this.handler.failure(cause, entries.length);
+    for (const e of entries) e.reject(err);
+  }
+
+  private succeeded(entries: ReadonlyArray<Entry<W>>): void {
     this.commits++;
-    this.writes += batch.length;
+    this.writes += entries.length;
     for (const e of entries) {
       try {
         this.handler.committed(e.write);

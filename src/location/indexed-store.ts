@@ -78,7 +78,14 @@ export class IndexedLocationStore implements LocationStore {
       {
         admit: (batch) => this.admit(batch),
         commit: (batch) => {
-          this.rowsWritten += this.backend.commit(batch);
+          const rows = this.backend.commit(batch);
+          if (typeof rows === "number") {
+            this.rowsWritten += rows;
+            return undefined;
+          }
+          return rows.then((n) => {
+            this.rowsWritten += n;
+          });
         },
         committed: (w) => {
           if (w.kind === "changes") this.applyToMemory(w.changes);
@@ -175,10 +182,10 @@ export class IndexedLocationStore implements LocationStore {
     const wasOpen = this.state === "open";
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
     this.sweeper = undefined;
-    if (wasOpen) this.writes.flushNow();
+    if (wasOpen) await this.writes.drain();
     this.state = "closed";
     try {
-      this.backend.close();
+      await this.backend.close();
     } finally {
       this.index.clear();
     }

@@ -16,9 +16,12 @@ export interface LocationBackend {
    * first, built from fresh strings (the index stores them without copying).
    */
   load(nowMs: number, add: (b: Binding) => void): void;
-  /** Writes the batch in one transaction and returns the rows it changed; throws having written nothing. */
-  commit(batch: readonly LocationWrite[]): number;
-  close(): void;
+  /**
+   * Writes the batch in one transaction and returns the rows it changed; throws (or rejects) having
+   * written nothing. A promise lets the transaction run off the event loop (worker-backend.ts).
+   */
+  commit(batch: readonly LocationWrite[]): number | Promise<number>;
+  close(): void | Promise<void>;
 }
 
 /** The backend of the memory-only mode: nothing survives, nothing can fail. */

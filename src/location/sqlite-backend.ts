@@ -35,13 +35,15 @@ export class SqliteLocationBackend implements LocationBackend {
     return this.db;
   }
 
-  load(nowMs: number, add: (b: Binding) => void): void {
+  /** `steps` lets the writer thread open and prepare without deleting or reading (the main thread did). */
+  load(nowMs: number, add: (b: Binding) => void, steps: { deleteExpired: boolean; select: boolean } = { deleteExpired: true, select: true }): void {
     const o = this.options;
     this.db = o.database ?? openDatabase(o.path ?? ":memory:", { synchronous: o.synchronous });
     try {
       this.prepareWrites(this.db);
       // Whatever expired while we were down goes without events (nobody is subscribed yet).
-      this.db.prepare(`DELETE FROM ${o.table} WHERE expires <= ?`).run(nowMs);
+      if (steps.deleteExpired) this.db.prepare(`DELETE FROM ${o.table} WHERE expires <= ?`).run(nowMs);
+      if (!steps.select) return;
       const select = this.db.prepare<unknown[], unknown[]>(selectLiveSql(o.table)).raw(true);
       for (const row of select.iterate(nowMs)) add(rowToBinding(row, o.keepConnectionIds));
     } catch (err) {

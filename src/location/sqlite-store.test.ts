@@ -24,6 +24,40 @@ runLocationStoreContract("SqliteLocationStore", (clock, onError) => {
   };
 });
 
+// The same contract with transactions in the writer thread (what the server runs).
+runLocationStoreContract("SqliteLocationStore (writer thread)", (clock, onError) => {
+  const dir = tempDir();
+  return {
+    store: new SqliteLocationStore({ path: join(dir, "db", "sipreg.sqlite"), synchronous: "normal", writer: "worker", clock, onError, sweepIntervalMs: 0 }),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describe("SqliteLocationStore with the writer thread", () => {
+  it("commits in the worker, keeps everything across close and reopen, and batches concurrent change sets", async () => {
+    const dir = tempDir();
+    const path = join(dir, "sipreg.sqlite");
+    try {
+      const clock = new ManualClock();
+      const store = new SqliteLocationStore({ path, writer: "worker", clock, sweepIntervalMs: 0 });
+      await store.open();
+      const n = 500;
+      await Promise.all(Array.from({ length: n }, (_, i) => store.apply(`u${i}@example.com`, [{ op: "upsert", binding: testBinding(`u${i}@example.com`, i, clock.now(), { ruid: `r${i}` }) }])));
+      assert.equal(store.contactCount, n);
+      const st = store.stats();
+      assert.ok(st.commits < n / 4, `${st.commits} transactions for ${n} change sets`);
+      await store.close();
+      const again = new SqliteLocationStore({ path, writer: "worker", clock, sweepIntervalMs: 0 });
+      await again.open();
+      assert.equal(again.contactCount, n);
+      assert.equal(again.get("u7@example.com")[0]?.ruid, "r7");
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 function codeOf(err: unknown): string | undefined {
   return err instanceof LocationError ? err.code : undefined;
 }

@@ -4,6 +4,7 @@ import type { SqliteDatabase } from "../storage/sqlite-database.js";
 import { assertIdentifier } from "../storage/sqlite-database.js";
 import { LocationError } from "./errors.js";
 import { IndexedLocationStore, type LocationStoreOptions } from "./indexed-store.js";
+import { WorkerSqliteBackend } from "./worker-backend.js";
 import { SqliteLocationBackend } from "./sqlite-backend.js";
 
 export interface SqliteLocationStoreOptions extends LocationStoreOptions {
@@ -11,6 +12,11 @@ export interface SqliteLocationStoreOptions extends LocationStoreOptions {
   path?: string;
   /** Or a database opened with openDatabase() and shared with other modules (close() leaves it open). */
   database?: SqliteDatabase;
+  /**
+   * "worker": transactions (and their fsync) run in a worker thread, off the event loop (needs `path`
+   * to a file); "inline" (default): on the calling thread. The server uses "worker".
+   */
+  writer?: "inline" | "worker";
   /** With `path`: "full" (default, survives power loss) or "normal" (survives a process crash). */
   synchronous?: "full" | "normal";
   /** Table name. Default "location". */
@@ -23,7 +29,7 @@ export interface SqliteLocationStoreOptions extends LocationStoreOptions {
 }
 
 export class SqliteLocationStore extends IndexedLocationStore {
-  private readonly sqlite: SqliteLocationBackend;
+  private readonly sqlite: SqliteLocationBackend | undefined;
 
   constructor(options: SqliteLocationStoreOptions) {
     if (options.path === undefined && options.database === undefined) {
@@ -31,19 +37,20 @@ export class SqliteLocationStore extends IndexedLocationStore {
     }
     const table = options.table ?? "location";
     assertIdentifier(table);
-    const backend = new SqliteLocationBackend({
-      path: options.path,
-      database: options.database,
+    const settings = {
       synchronous: options.synchronous ?? "full",
       table,
       keepConnectionIds: options.keepConnectionIds ?? false,
-    });
+    } as const;
+    const path = options.path;
+    const useWorker = options.writer === "worker" && options.database === undefined && path !== undefined && path !== ":memory:" && path !== "";
+    const backend = useWorker ? new WorkerSqliteBackend({ ...settings, path }) : new SqliteLocationBackend({ ...settings, path: options.path, database: options.database });
     super(backend, options, "immediate");
-    this.sqlite = backend;
+    this.sqlite = backend instanceof SqliteLocationBackend ? backend : undefined;
   }
 
   /** The database in use once open (to share it, or to inspect it in tests). */
   get database(): SqliteDatabase | undefined {
-    return this.sqlite.database;
+    return this.sqlite?.database;
   }
 }

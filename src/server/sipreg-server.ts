@@ -55,8 +55,17 @@ export class SipregServer {
   async start(): Promise<ListenerInfo[]> {
     const c = this.config;
     const dbPath = join(c.dataDir, DATABASE_FILE);
+    // The location store writes through its own connection in a worker thread (fsync off the event
+    // loop); this connection serves the other tables (subscriber).
     this.db = openDatabase(dbPath, { synchronous: c.location.synchronous });
-    const store = new SqliteLocationStore({ database: this.db, clock: this.clock, maxBatch: c.location.maxBatch, onError: (err) => this.logger.error({ err }, "location store error") });
+    const store = new SqliteLocationStore({
+      path: dbPath,
+      writer: "worker",
+      synchronous: c.location.synchronous,
+      clock: this.clock,
+      maxBatch: c.location.maxBatch,
+      onError: (err) => this.logger.error({ err }, "location store error"),
+    });
     await store.open();
     this.storeInstance = store;
     this.logger.info({ database: dbPath, aors: store.aorCount, contacts: store.contactCount }, "location database loaded");

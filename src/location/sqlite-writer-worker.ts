@@ -1,0 +1,31 @@
+// The worker thread that owns the location database's write connection: it runs each group-commit
+// transaction (and its fsync) off the event loop, so a slow disk or a WAL checkpoint never stalls
+// SIP processing. Messages: { id, batch } in; { id, rows } or { id, error } out.
+import { parentPort, workerData } from "node:worker_threads";
+import type { LocationWrite } from "./location-backend.js";
+import { SqliteLocationBackend, type SqliteBackendOptions } from "./sqlite-backend.js";
+
+interface CommitRequest {
+  id: number;
+  batch: LocationWrite[];
+}
+
+const options = workerData as Omit<SqliteBackendOptions, "database">;
+const backend = new SqliteLocationBackend({ ...options, database: undefined });
+// Opens the connection and prepares the statements; what is live was already loaded by the main thread.
+backend.load(Number.MAX_SAFE_INTEGER, () => undefined, { deleteExpired: false, select: false });
+
+parentPort!.on("message", (msg: CommitRequest | "close") => {
+  if (msg === "close") {
+    backend.close();
+    parentPort!.close();
+    return;
+  }
+  try {
+    const rows = backend.commit(msg.batch);
+    parentPort!.postMessage({ id: msg.id, rows });
+  } catch (err) {
+    parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+  }
+});
+parentPort!.postMessage({ ready: true });
