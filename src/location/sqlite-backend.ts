@@ -5,6 +5,7 @@ import { migrate, openDatabase, type SqliteDatabase } from "../storage/sqlite-da
 import type { Binding } from "./binding.js";
 import { LocationError } from "./errors.js";
 import type { LocationBackend, LocationWrite } from "./location-backend.js";
+import type { WireOp } from "./batch-wire.js";
 import { bindingToRow, rowToBinding } from "./location-row.js";
 import { locationSchema, selectLiveSql, upsertSql } from "./location-schema.js";
 
@@ -27,6 +28,7 @@ interface Statements {
 export class SqliteLocationBackend implements LocationBackend {
   private db: SqliteDatabase | undefined;
   private writeBatch: ((batch: readonly LocationWrite[]) => number) | undefined;
+  private writeOps: ((ops: readonly WireOp[]) => number) | undefined;
 
   constructor(private readonly options: SqliteBackendOptions) {}
 
@@ -79,6 +81,25 @@ export class SqliteLocationBackend implements LocationBackend {
       }
       return rows;
     });
+    this.writeOps = db.transaction((ops: readonly WireOp[]): number => {
+      let rows = 0;
+      for (const op of ops) {
+        if (op[0] === "p") rows += s.purge.run(op[2], op[1]).changes;
+        else if (op[0] === "r") rows += s.remove.run(op[1]).changes;
+        else {
+          const changed = s.upsert.run(...op.slice(1)).changes;
+          if (changed === 0) throw new LocationError("LOCATION_INVALID_CHANGE", `ruid ${String(op[1])} is stored for another AOR`);
+          rows += changed;
+        }
+      }
+      return rows;
+    });
+  }
+
+  /** Commits a batch in its wire form (batch-wire.ts), as the writer thread receives it. */
+  commitOps(ops: readonly WireOp[]): number {
+    if (this.writeOps === undefined) throw new LocationError("LOCATION_CLOSED", "the location database is not open");
+    return this.writeOps(ops);
   }
 
   commit(batch: readonly LocationWrite[]): number {
@@ -90,6 +111,7 @@ export class SqliteLocationBackend implements LocationBackend {
     const db = this.db;
     this.db = undefined;
     this.writeBatch = undefined;
+    this.writeOps = undefined;
     if (db !== undefined && this.options.database === undefined && db.open) db.close();
   }
 }

@@ -2,12 +2,13 @@
 // transaction (and its fsync) off the event loop, so a slow disk or a WAL checkpoint never stalls
 // SIP processing. Messages: { id, batch } in; { id, rows } or { id, error } out.
 import { parentPort, workerData } from "node:worker_threads";
-import type { LocationWrite } from "./location-backend.js";
+import { decodeBatch } from "./batch-wire.js";
 import { SqliteLocationBackend, type SqliteBackendOptions } from "./sqlite-backend.js";
 
 interface CommitRequest {
   id: number;
-  batch: LocationWrite[];
+  /** The batch encoded by batch-wire.ts. */
+  ops: string;
 }
 
 const options = workerData as Omit<SqliteBackendOptions, "database">;
@@ -22,7 +23,7 @@ parentPort!.on("message", (msg: CommitRequest | "close") => {
     return;
   }
   try {
-    const rows = backend.commit(msg.batch);
+    const rows = backend.commitOps(decodeBatch(msg.ops));
     parentPort!.postMessage({ id: msg.id, rows });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });

@@ -5,6 +5,7 @@
 import { Worker } from "node:worker_threads";
 import type { Binding } from "./binding.js";
 import { LocationError } from "./errors.js";
+import { encodeBatch } from "./batch-wire.js";
 import type { LocationBackend, LocationWrite } from "./location-backend.js";
 import { SqliteLocationBackend, type SqliteBackendOptions } from "./sqlite-backend.js";
 
@@ -64,12 +65,13 @@ export class WorkerSqliteBackend implements LocationBackend {
     const worker = this.worker;
     if (worker === undefined || this.ready === undefined) return Promise.reject(new LocationError("LOCATION_CLOSED", "the location database is not open"));
     const id = this.nextId++;
+    const ops = encodeBatch(batch);
     if (this.outstanding++ === 0) worker.ref();
     return this.ready.then(
       () =>
         new Promise<number>((resolve, reject) => {
           this.pending.set(id, { resolve, reject });
-          worker.postMessage({ id, batch });
+          worker.postMessage({ id, ops });
         }),
     );
   }

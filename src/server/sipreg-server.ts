@@ -90,7 +90,8 @@ export class SipregServer {
     this.registrarInstance = registrar;
     const stack = new SipStack({
       listen: c.listeners,
-      transport: { limits: c.limits, idleTimeoutMs: c.idleTimeoutMs },
+      // A large UDP receive buffer rides out bursts and collector pauses (the kernel caps it at net.core.rmem_max).
+      transport: { limits: c.limits, idleTimeoutMs: c.idleTimeoutMs, udpRecvBufferBytes: 4 * 1024 * 1024 },
       transactions: { timers: c.timers },
       user: registrar.transactionUser(),
       clock: this.clock,
