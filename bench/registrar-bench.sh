@@ -44,10 +44,11 @@
 #   --kam-children N      Kamailio UDP workers (default 1: the best on one core in RESULTS.md)
 #   --port P              sipreg's UDP port (default 5090; Kamailio always uses 5070)
 #   --nonce-shim          run the sipreg auth configurations through sipreg-bench-shim.mjs with
-#                         SIPREG_SHIM_NONCE_SALT=1 (works around identical nonces within one
-#                         millisecond, a bug in src/ at the time of writing; see that file)
-#   --sipreg-rcvbuf BYTES run every sipreg through sipreg-bench-shim.mjs with a UDP receive buffer
-#                         of BYTES (sipreg has no setting for it; the Kamailio baseline uses 4194304)
+#                         SIPREG_SHIM_NONCE_SALT=1: salted nonces for builds before db7c0f4 (which
+#                         issued identical nonces within one millisecond); a no-op on later builds
+#   --sipreg-rcvbuf BYTES run every sipreg through sipreg-bench-shim.mjs with a UDP receive buffer of
+#                         BYTES where sipreg sets none (builds before sipreg-server.ts passed
+#                         udpRecvBufferBytes; the Kamailio baseline uses 4194304)
 #   --no-profile          skip the CPU profiles
 #   --profile-rate R      rate of the profile runs (default: 60 % of the max found, else 3000)
 #   --wait-idle S         wait up to S seconds for an idle machine first (default 600; 0 = no wait)
@@ -108,13 +109,20 @@ for p in "$port" 5070; do
   if ss -Hlun "sport = :$p" | grep -q .; then die "UDP port $p is in use (another server or test run?)"; fi
 done
 
+# one benchmark at a time on this host (two would share the cores and the ports)
+exec 9>"${TMPDIR:-/tmp}/registrar-bench.lock"
+flock -n 9 || die "another registrar-bench.sh is running on this host (lock ${TMPDIR:-/tmp}/registrar-bench.lock)"
+
 if [ "$build" = 1 ]; then (cd "$repo" && npm run build --silent) >&2 || die "npm run build failed"; fi
 [ -f "$repo/dist/src/cli/main.js" ] || die "dist/src/cli/main.js missing (npm run build)"
+# what is measured: HEAD and whether src/ differed from it, taken now (others may commit meanwhile)
+sipreg_rev="$(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$repo" && [ -n "$(git status --porcelain -- src 2>/dev/null)" ] && echo " + uncommitted changes in src/" || true)"
+[ "$build" = 1 ] || sipreg_rev="$sipreg_rev (--no-build: dist/ as found, may be older)"
 
 stamp=$(date +%Y-%m-%d)
 if [ -z "$out" ]; then
   mkdir -p "$bench/results"
-  out="$bench/results/registrar-$stamp$([ "$quick" = 1 ] && echo -quick).md"
+  out="$bench/results/registrar-$stamp$([ "$quick" = 1 ] && echo -quick || true).md"
   [ -e "$out" ] && out="${out%.md}-$(date +%H%M%S).md"
 fi
 raw=$(mktemp -d "${TMPDIR:-/tmp}/registrar-bench.XXXXXX")
@@ -177,7 +185,7 @@ start_sipreg() {  # NAME SYNC AUTH(0|1) ELD(0|1) [node flags...] -> sets srv_pid
   [ "$sipreg_rcvbuf" -gt 0 ] && shim+=(SIPREG_SHIM_RCVBUF="$sipreg_rcvbuf")
   [ "$eld" = 1 ] && shim+=(SIPREG_SHIM_ELD=1)
   [ ${#shim[@]} -gt 0 ] && entry="$bench/sipreg-bench-shim.mjs"
-  ( cd "$d" && exec env "${shim[@]}" taskset -c 0 node "$@" "$entry" serve --config "$d/sipreg.yaml" ) >>"$d/server.log" 2>&1 < /dev/null &
+  ( exec 9>&-; cd "$d" && exec env "${shim[@]}" taskset -c 0 node "$@" "$entry" serve --config "$d/sipreg.yaml" ) >>"$d/server.log" 2>&1 < /dev/null &
   srv_pid=$!
   local i
   for i in $(seq 1 150); do
@@ -197,7 +205,7 @@ stop_sipreg() {
 }
 start_kam() {  # NAME VARIANT -> sets srv_pid, kam_dir
   kam_dir="$raw/$1/kam"; mkdir -p "$kam_dir"
-  srv_pid=$("$kam" start "$2" --fresh --port 5070 --cpus 0 --children "$kam_children" --dir "$kam_dir" 2>>"$raw/$1/server.log") \
+  srv_pid=$("$kam" start "$2" --fresh --port 5070 --cpus 0 --children "$kam_children" --dir "$kam_dir" 2>>"$raw/$1/server.log" 9>&-) \
     || die "kamailio ($1) did not start (see $kam_dir/kamailio.log)"
 }
 stop_kam() { "$kam" stop --port 5070 --dir "$kam_dir" >/dev/null 2>&1 || true; srv_pid=""; kam_dir=""; }
@@ -218,7 +226,12 @@ run_rate() {
   [ "$auth" = 1 ] && a=(--auth)
   timeout 600 "$load" 127.0.0.1:"$cur_port" "${a[@]}" --users "$USERS" --duration "$dur" --rates "$rate" \
       --server-pid "$srv_pid" --label "$name" --out "$d/run$n" "$@" >"$d/run$n.log" 2>&1 || true
-  [ -s "$d/run$n/results.tsv" ] || { echo "FAIL(harness)"; return 0; }
+  if [ "$(wc -l < "$d/run$n/results.tsv" 2>/dev/null || echo 0)" -lt 2 ]; then
+    # the harness stopped before writing a row (SIPp could not start, a /proc read failed, ...)
+    { echo "$name: register-load.sh wrote no result row for rate '${rate:-prefill}'; end of $d/run$n.log:"; tail -5 "$d/run$n.log"; } >&2
+    echo "harness run $n (rate ${rate:-prefill}) wrote no row: see $d/run$n.log" >> "$d/errors"
+    echo "ERROR(harness)"; return 0
+  fi
   [ -s "$d/rows.tsv" ] || head -1 "$d/run$n/results.tsv" > "$d/rows.tsv"
   tail -n +2 "$d/run$n/results.tsv" >> "$d/rows.tsv"
   awk -F'\t' -v r="$rate" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -232,6 +245,7 @@ search() {
     kill -0 "$srv_pid" 2>/dev/null || { log "$name: server died"; break; }
     v=$(run_rate "$name" "$auth" "$r")
     log "$name: rate $r -> $v"
+    [ "$v" = "ERROR(harness)" ] && break
     if [ "$v" = ok ]; then
       [ "$r" -gt "$ok" ] && ok=$r
       if [ "$fail" = 0 ]; then
@@ -325,7 +339,7 @@ profile_one() {  # NAME SYNC AUTH BASE_CONFIG (the configuration whose max sets 
   timeout 300 "$load" 127.0.0.1:"$port" "${a[@]}" --users 20000 --prefill "$r" --duration "$dur" --rates "$r" \
       --server-pid "$srv_pid" --label "$name" --out "$d/run0" >"$d/run0.log" 2>&1 || true
   stop_sipreg
-  local f; f=$(ls "$d"/prof/*.cpuprofile 2>/dev/null | head -1)
+  local f files; files=$(ls "$d"/prof/*.cpuprofile 2>/dev/null | sort -t. -k4,4n || true)
   {
     echo; echo "## CPU profile: sipreg synchronous=$sync, $([ "$auth" = 1 ] && echo "digest auth$([ "$nonce_shim" = 1 ] && echo ' (+nonce-shim)')" || echo "no auth"), $r registrations/s"
     echo
@@ -335,10 +349,15 @@ profile_one() {  # NAME SYNC AUTH BASE_CONFIG (the configuration whose max sets 
       echo; echo "Event-loop delay of the server (perf_hooks, 5 s windows: prefill, then the fixed-rate step):"
       echo; echo '```'; grep 'event-loop delay' "$d/server.log" | sed 's/^sipreg-bench-shim: //'; echo '```'
     fi
-    if [ -n "$f" ]; then
-      echo; echo "Profile file: \`$f\` (open in Chrome DevTools or speedscope)"
-      node "$bench/cpuprofile-summary.mjs" "$f" --top 25 --root "$repo"
-    else echo; echo "(no .cpuprofile written: see $d/server.log)"; fi
+    # one file per thread: CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0 = main
+    for f in $files; do
+      local th; th=$(basename "$f" | awk -F. '{ print $5 }')
+      echo; echo "### Thread $th ($([ "$th" = 0 ] && echo "main thread: SIP, registrar, auth" || echo "worker thread, e.g. the location writer"))"
+      echo; echo "File: \`$f\` (open in Chrome DevTools or speedscope). A V8 profile samples wall time per thread: time blocked in a native call (an fsync inside better-sqlite3) counts as that call's self time."
+      echo
+      node "$bench/cpuprofile-summary.mjs" "$f" --top "$([ "$th" = 0 ] && echo 25 || echo 10)" --root "$repo" | sed 's/^### /#### /'
+    done
+    [ -n "$files" ] || { echo; echo "(no .cpuprofile written: see $d/server.log)"; }
   } >> "$prof_md"
 }
 if [ "$profile" = 1 ]; then
@@ -374,9 +393,9 @@ for name in "${ORDER[@]}"; do [ -f "$raw/$name/max" ] && summary "$name" >> "$ra
 {
   echo "# sipreg vs Kamailio 5.6 — UDP REGISTER on one core ($(date -Is))"
   echo
-  echo "\`bench/registrar-bench.sh ${argv_text}\` (npm run bench:registrar)."
+  echo "\`bench/registrar-bench.sh${argv_text:+ $argv_text}\` (npm run bench:registrar)."
   echo "Host: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(uname -r), node $(node -v), Kamailio $(kamailio -v 2>/dev/null | head -1 | awk '{print $3}'), $(sipp -v 2>/dev/null | grep -o 'v[0-9][^ ,]*' | head -1 | sed 's/^/SIPp /')."
-  echo "sipreg: $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null)$(cd "$repo" && [ -n "$(git status --porcelain -- src 2>/dev/null)" ] && echo " + uncommitted changes in src/") (dist/ built at the start)."
+  echo "sipreg: $sipreg_rev, as built at the start of the run."
   echo "Servers pinned to CPU 0, SIPp to CPU 1, one server at a time. Kamailio: ${kam_children} UDP worker(s)."
   echo "Machine load at the start: ${busy0} % of both cores busy (load average $la1$([ "$waited" -gt 0 ] && echo ", after waiting ${waited} s for it to go idle")); 'others %' below = the highest CPU share (100 = one core) any other process on the host used during a step."
   echo "Steps: ${dur} s each, up to ${steps} per configuration (doubling, then bisection; one harness run per rate); prefill of ${USERS} AORs at ${prefill_rate}/s."
@@ -390,6 +409,7 @@ for name in "${ORDER[@]}"; do [ -f "$raw/$name/max" ] && summary "$name" >> "$ra
     case "$n" in kam-*) srv="Kamailio 5.6"; dura="memory";; *) srv="sipreg"; dura="SQLite ${SYNC[$n]}";; esac
     [ "${AUTH[$n]}" = 1 ] && [ "$nonce_shim" = 1 ] && [ "${KIND[$n]}" = sipreg ] && srv="$srv +nonce-shim"
     [ "$sipreg_rcvbuf" -gt 0 ] && [ "${KIND[$n]}" = sipreg ] && srv="$srv +rcvbuf $sipreg_rcvbuf"
+    [ -s "$raw/$n/errors" ] && note="$note; harness error: $(head -1 "$raw/$n/errors")"
     shown=$mx; [ "$capped" = 1 ] && shown=">= $mx"; case "$note" in *sipp-sat*) shown=">= $mx";; esac
     [ "$mx" = 0 ] && shown="none passed (lowest tried ${ff})"
     echo "| $n | $srv | $local_auth | $dura | $shown | $p50 | $p99 | $cpu | $us | $r0 | $r1 | $p1 | $b | $pv | $omax | $note |"
@@ -409,7 +429,7 @@ for name in "${ORDER[@]}"; do [ -f "$raw/$name/max" ] && summary "$name" >> "$ra
         printf "| %s / %s | %s | %s | %s | %s | %s | %s |\n", s, k, ratio(mx[s], mx[k]), ratio(p50[s], p50[k]), ratio(p99[s], p99[k]),
           ratio(us[s], us[k]), ratio(rss[s], rss[k]), ratio(pss[s], pss[k]) } }' "$raw/summary.tsv"
   echo
-  echo "(Absolute figures move by about ±10 % from run to run. A rate marked '>=' was limited by the load generator (SIPp saturated at the next step, or the --max-rate cap), not by the server. '+nonce-shim' / '+rcvbuf': sipreg run through bench/sipreg-bench-shim.mjs, see that file.)"
+  echo "(Absolute figures move by about ±10 % from run to run. A rate marked '>=' was limited by the load generator (SIPp saturated at the next step, or the --max-rate cap), not by the server.$([ "$nonce_shim" = 1 ] || [ "$sipreg_rcvbuf" -gt 0 ] && echo " '+nonce-shim' / '+rcvbuf': sipreg run through bench/sipreg-bench-shim.mjs, see that file."))"
   echo
   echo "## Every step"
   for name in "${ORDER[@]}"; do

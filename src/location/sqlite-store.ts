@@ -45,7 +45,8 @@ export class SqliteLocationStore extends IndexedLocationStore {
     const path = options.path;
     const useWorker = options.writer === "worker" && options.database === undefined && path !== undefined && path !== ":memory:" && path !== "";
     const backend = useWorker ? new WorkerSqliteBackend({ ...settings, path }) : new SqliteLocationBackend({ ...settings, path: options.path, database: options.database });
-    super(backend, options, "immediate");
+    // The writer thread's round trip costs ~25 µs of CPU per commit: gather for 2 ms between commits.
+    super(backend, useWorker && options.commitIntervalMs === undefined ? { ...options, commitIntervalMs: 2 } : options, "immediate");
     this.sqlite = backend instanceof SqliteLocationBackend ? backend : undefined;
   }
 
