@@ -50,7 +50,8 @@ async function run(label: string, store: LocationStore): Promise<void> {
   });
   const ms = performance.now() - t0;
   const rss = process.memoryUsage().rss;
-  console.log(`${label.padEnd(34)} ${Math.round((N / ms) * 1000).toLocaleString("en-US").padStart(9)} REGISTER/s  ${((ms * 1000) / N).toFixed(1).padStart(6)} µs each  (${USERS} AORs, RSS ${(rss / 1048576).toFixed(0)} MB)`);
+  const st = (store as { stats?: () => { commits: number; meanBatchSize: number } }).stats?.();
+  console.log(`${label.padEnd(34)} ${Math.round((N / ms) * 1000).toLocaleString("en-US").padStart(9)} REGISTER/s  ${((ms * 1000) / N).toFixed(1).padStart(6)} µs each  (${USERS} AORs, RSS ${(rss / 1048576).toFixed(0)} MB${st === undefined ? "" : `, ${st.commits} commits, mean batch ${st.meanBatchSize.toFixed(1)}`})`);
   await store.close();
 }
 
@@ -59,5 +60,6 @@ await run("memory store", new MemoryLocationStore({}));
 for (const sync of (process.env.BENCH_SQLITE === "0" ? [] : ["normal", "full"]) as Array<"normal" | "full">) {
   const dir = mkdtempSync(join(tmpdir(), "sipreg-bench-"));
   await run(`SQLite WAL synchronous=${sync}`, new SqliteLocationStore({ path: join(dir, "location.db"), synchronous: sync }));
+  await run(`SQLite ${sync}, writer thread`, new SqliteLocationStore({ path: join(dir, "location-w.db"), synchronous: sync, writer: "worker" }));
   rmSync(dir, { recursive: true, force: true });
 }
