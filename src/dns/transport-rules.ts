@@ -4,20 +4,8 @@ import type { SipTransportName } from "./types.js";
 
 type Scheme = "sip" | "sips";
 
-/** Default ports: 5060/5061 (RFC 3261 §19.1.2); 80/443 for WebSocket (RFC 7118 §5, the HTTP defaults). */
-export function defaultPort(transport: SipTransportName): number {
-  switch (transport) {
-    case "udp":
-    case "tcp":
-      return 5060;
-    case "tls":
-      return 5061;
-    case "ws":
-      return 80;
-    case "wss":
-      return 443;
-  }
-}
+/** Default ports (RFC 3261 §19.1.2; RFC 7118 §5): the transport layer's table. */
+export { defaultPort } from "../transport/listen-spec.js";
 
 /**
  * SRV owner-name prefix for a transport (RFC 3263 §4.2: "_sips" when TLS is used, "_sip" otherwise,
