@@ -10,8 +10,10 @@
 //   REGISTERING/AUTH.         challenge (401/407, §22.2)         AUTHENTICATING     send answering it
 //   REGISTERING/AUTH.         challenge, same nonce, not stale   WRONG_CREDENTIALS  retry policy (auth-rejected)
 //   REGISTERING/AUTH.         challenge, 2nd new nonce, no stale WRONG_CREDENTIALS  retry policy (auth-rejected)
+//   REGISTERING/AUTH.         next-target (timeout/503, more left) REGISTERING        send to the next target, not a failure
 //   REGISTERING/AUTH.         423 with a larger Min-Expires      (same)             set expires, send again (§10.2.8)
-//   REGISTERING/AUTH.         success, granted > 0               REGISTERED         schedule refresh (refresh-policy.ts)
+//   REGISTERING/AUTH.         success, granted > 0               REGISTERED         schedule refresh (refresh-policy.ts; the wide
+//                                                                                      first-refresh window unless this was a refresh)
 //   REGISTERING/AUTH.         failure (or success granting 0)    by kind, below     schedule retry or give up (retry-policy.ts)
 //   any but DISABLED          disable                            DISABLED           cancel; unregister when bound
 //
@@ -34,9 +36,11 @@ export interface MachineState {
   readonly authTries: number;
   /** No further attempt is scheduled: retries exhausted, or a failure whose interval is 0. */
   readonly givenUp: boolean;
+  /** The attempt in progress refreshes a registration (it started from REGISTERED). */
+  readonly refreshing: boolean;
 }
 
-export const INITIAL_MACHINE_STATE: MachineState = Object.freeze({ state: "NOT_REGISTERED", failures: 0, authTries: 0, givenUp: false });
+export const INITIAL_MACHINE_STATE: MachineState = Object.freeze({ state: "NOT_REGISTERED", failures: 0, authTries: 0, givenUp: false, refreshing: false });
 
 export type MachineEvent =
   /** The account is enabled (added enabled, or uac.reg_enable): schedule its first REGISTER. */
@@ -52,6 +56,8 @@ export type MachineEvent =
    * `repeatedNonce`: it challenges with the very nonce those credentials used.
    */
   | { kind: "challenge"; credentialsSent: boolean; repeatedNonce: boolean; stale: boolean }
+  /** A timeout, transport error or 503 from one target while others of the registrar's set are left (RFC 3263 §4.3). */
+  | { kind: "next-target" }
   /** 423 Interval Too Brief (RFC 3261 §10.3 step 6, §21.4.17). */
   | { kind: "interval-too-brief"; minExpires: number | undefined; requestedSec: number }
   /** 2xx: the expiry granted to our contact (0: our contact is not bound). */
@@ -107,19 +113,19 @@ export function step(m: MachineState, e: MachineEvent, s: MachineSettings): Step
     case "enable":
       if (m.state !== "DISABLED" && m.state !== "NOT_REGISTERED") return same(m);
       return {
-        state: { state: "NOT_REGISTERED", failures: 0, authTries: 0, givenUp: false },
+        state: { state: "NOT_REGISTERED", failures: 0, authTries: 0, givenUp: false, refreshing: false },
         effects: [{ kind: "schedule", window: seconds(e.regDelaySec, e.regDelaySec + s.maxRandomInitialDelaySec), reason: "start" }],
       };
     case "disable": {
       if (m.state === "DISABLED") return same(m);
       const effects: Effect[] = [{ kind: "cancel" }];
       if (e.bound) effects.push({ kind: "unregister" });
-      return { state: { state: "DISABLED", failures: 0, authTries: 0, givenUp: false }, effects };
+      return { state: { state: "DISABLED", failures: 0, authTries: 0, givenUp: false, refreshing: false }, effects };
     }
     case "due":
       if (m.state === "DISABLED" || isInProgress(m.state)) return same(m);
       return {
-        state: { state: "REGISTERING", failures: m.failures, authTries: 0, givenUp: false },
+        state: { state: "REGISTERING", failures: m.failures, authTries: 0, givenUp: false, refreshing: m.state === "REGISTERED" },
         effects: [{ kind: "send", credentials: "none", newCallId: !s.keepCallId || isFailure(m.state) }],
       };
     case "refresh-now":
@@ -131,6 +137,10 @@ export function step(m: MachineState, e: MachineEvent, s: MachineSettings): Step
       if (rejected) return fail(m, { kind: "auth-rejected" }, s);
       return { state: { ...m, state: "AUTHENTICATING", authTries: e.stale ? m.authTries : m.authTries + 1 }, effects: [{ kind: "send", credentials: "answer", newCallId: false }] };
     }
+    case "next-target":
+      // Not a failure: the same attempt goes on at the next target, without the old target's nonce.
+      if (!isInProgress(m.state)) return same(m);
+      return { state: { ...m, state: "REGISTERING", authTries: 0 }, effects: [{ kind: "send", credentials: "none", newCallId: false }] };
     case "interval-too-brief":
       if (!isInProgress(m.state)) return same(m);
       if (e.minExpires === undefined || e.minExpires <= e.requestedSec) return fail(m, { kind: "fatal" }, s);
@@ -145,8 +155,8 @@ export function step(m: MachineState, e: MachineEvent, s: MachineSettings): Step
       if (!isInProgress(m.state)) return same(m);
       if (!(e.grantedSec > 0)) return fail(m, { kind: "not-bound" }, s);
       return {
-        state: { state: "REGISTERED", failures: 0, authTries: 0, givenUp: false },
-        effects: [{ kind: "schedule", window: refreshWindow(e.grantedSec, s), reason: "refresh" }],
+        state: { state: "REGISTERED", failures: 0, authTries: 0, givenUp: false, refreshing: false },
+        effects: [{ kind: "schedule", window: refreshWindow(e.grantedSec, s, !m.refreshing), reason: "refresh" }],
       };
     case "failure":
       if (!isInProgress(m.state)) return same(m);
@@ -158,8 +168,8 @@ function fail(m: MachineState, failure: Failure, s: MachineSettings): StepResult
   const failures = m.failures + 1;
   const state = failureState(failure.kind);
   const d = retryDecision(failure, failures, s);
-  if (d.retry) return { state: { state, failures, authTries: 0, givenUp: false }, effects: [{ kind: "schedule", window: d.window, reason: "retry" }] };
-  return { state: { state, failures, authTries: 0, givenUp: true }, effects: [{ kind: "give-up", reason: d.reason }] };
+  if (d.retry) return { state: { state, failures, authTries: 0, givenUp: false, refreshing: false }, effects: [{ kind: "schedule", window: d.window, reason: "retry" }] };
+  return { state: { state, failures, authTries: 0, givenUp: true, refreshing: false }, effects: [{ kind: "give-up", reason: d.reason }] };
 }
 
 function same(m: MachineState): StepResult {

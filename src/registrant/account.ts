@@ -108,8 +108,21 @@ export interface Account {
 /** Longest expiry accepted in an account (delta-seconds fit in 32 bits, RFC 3261 §25.1; a year is plenty). */
 const MAX_EXPIRES_SEC = 31_536_000;
 
-/** Checks `input` and fills in the defaults; `instanceNamespace` seeds the default +sip.instance. Throws AccountError. */
-export function resolveAccount(input: AccountInput, instanceNamespace = "sipreg"): Account {
+export interface ResolveAccountOptions {
+  /** Seeds the default +sip.instance (with the id). Default "sipreg". */
+  instanceNamespace?: string;
+  /**
+   * Returns one shared copy of a string: the values thousands of accounts have in common (registrar,
+   * domains, proxy, socket, user agent) are then held once, not once per account.
+   */
+  intern?: (s: string) => string;
+}
+
+/** Checks `input` and fills in the defaults. Throws AccountError. */
+export function resolveAccount(input: AccountInput, options: ResolveAccountOptions = {}): Account {
+  const instanceNamespace = options.instanceNamespace ?? "sipreg";
+  const i = options.intern ?? ((x: string) => x);
+  const io = (x: string | undefined): string | undefined => (x === undefined ? undefined : i(x));
   const id = requireText(input.id, "id");
   const aorUri = sipUri(input.aor, "aor");
   if (aorUri.user === undefined) throw new AccountError("aor", `"${input.aor}" has no user part`);
@@ -131,33 +144,33 @@ export function resolveAccount(input: AccountInput, instanceNamespace = "sipreg"
   if (contactAddress !== undefined) checkContactAddress(contactAddress, "contactAddress");
   const contactParams = normaliseParams(input.contactParams ?? "", "contactParams");
   const contactUser = optionalText(input.contactUser) ?? id;
-  if (!/^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/.test(contactUser)) throw new AccountError("contactUser", `"${contactUser}" is not a valid SIP URI user part`);
+  if (contactUri === undefined && !/^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/.test(contactUser)) throw new AccountError("contactUser", `"${contactUser}" is not a valid SIP URI user part`);
   const supportOutbound = input.supportOutbound ?? false;
   const instance = optionalText(input.instanceId);
   return Object.freeze({
     id,
     aor,
     aorUser: aorUri.user,
-    aorHost: aorUri.host.toLowerCase(),
-    registrar,
-    outboundProxy,
-    from,
+    aorHost: i(aorUri.host.toLowerCase()),
+    registrar: i(registrar),
+    outboundProxy: io(outboundProxy),
+    from: from === aor ? aor : from,
     localUser: optionalText(input.localUser) ?? id,
-    localDomain: optionalText(input.localDomain) ?? aorUri.host.toLowerCase(),
+    localDomain: i(optionalText(input.localDomain) ?? aorUri.host.toLowerCase()),
     authUsername: optionalText(input.authUsername) ?? decodeUser(aorUri.user),
     password: input.password === undefined || input.password === "" ? undefined : input.password,
     ha1: ha1?.toLowerCase(),
-    realm: optionalText(input.realm),
+    realm: io(optionalText(input.realm)),
     contactUser,
-    contactAddress,
+    contactAddress: io(contactAddress),
     contactUri,
-    contactParams,
+    contactParams: i(contactParams),
     lineToken: input.line === true ? stableToken(`line:${id}`, 8) : undefined,
-    endpoint: optionalText(input.endpoint),
+    endpoint: io(optionalText(input.endpoint)),
     expires,
     transport: input.transport,
-    socket: optionalText(input.socket),
-    userAgent: optionalText(input.userAgent),
+    socket: io(optionalText(input.socket)),
+    userAgent: io(optionalText(input.userAgent)),
     supportPath: input.supportPath ?? false,
     supportOutbound,
     instanceId: supportOutbound ? `<${instance ?? nameBasedUuid(instanceNamespace, id)}>` : undefined,

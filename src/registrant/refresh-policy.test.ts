@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pointInWindow, refreshWindow, type RefreshSettings } from "./refresh-policy.js";
 
-const S: RefreshSettings = { refreshMarginSec: 60, refreshJitter: 0.1, minRefreshSec: 10 };
+const S: RefreshSettings = { refreshMarginSec: 60, refreshJitter: 0.1, minRefreshSec: 10, firstRefreshSpread: 0.5 };
 
 test("refresh window by granted expiry, table", () => {
   // granted → [earliest, latest] seconds
@@ -32,6 +32,14 @@ test("a refresh always comes before a long binding lapses, with the margin to sp
     assert.ok(w.latestMs <= (g - 60) * 1000, `granted ${g}`);
     assert.ok(w.earliestMs >= 10_000);
   }
+});
+
+test("the first refresh after a first registration spreads over half the refresh time; later ones do not", () => {
+  assert.deepEqual(refreshWindow(3600, S, true), { earliestMs: 1_770_000, latestMs: 3_540_000 });
+  assert.deepEqual(refreshWindow(3600, S, false), { earliestMs: 3_186_000, latestMs: 3_540_000 });
+  assert.deepEqual(refreshWindow(60, S, true), { earliestMs: 15_000, latestMs: 30_000 });
+  // The jitter wins when it is the wider.
+  assert.deepEqual(refreshWindow(3600, { ...S, refreshJitter: 0.6 }, true), refreshWindow(3600, { ...S, refreshJitter: 0.6 }, false));
 });
 
 test("zero jitter gives a point; pointInWindow stays inside", () => {

@@ -32,6 +32,8 @@ export interface RegistrantSettings {
   refreshMarginSec: number;
   /** Refreshes are spread over this fraction of the refresh time, earlier (see refresh-policy.ts). Default 0.1. */
   refreshJitter: number;
+  /** The first refresh after a first registration is spread over this fraction of the refresh time (see refresh-policy.ts). Default 0.9. */
+  firstRefreshSpread: number;
   /** Never refresh sooner than this after a success, whatever the registrar granted (see refresh-policy.ts). Default 10. */
   minRefreshSec: number;
   /** Retries are spread over this fraction of the retry interval, later (see retry-policy.ts). Default 0.1. */
@@ -62,6 +64,7 @@ export const DEFAULT_REGISTRANT_SETTINGS: Readonly<RegistrantSettings> = Object.
   refreshMarginSec: 60,
   refreshJitter: 0.1,
   minRefreshSec: 10,
+  firstRefreshSpread: 0.9,
   retryJitter: 0.1,
   unregisterTimeoutMs: 2000,
   reloadGuardSec: 150,
@@ -91,7 +94,7 @@ export function resolveSettings(partial: Partial<RegistrantSettings> = {}): Regi
   }
   if (!(s.timerGranularityMs >= 10 && s.timerGranularityMs <= 60_000)) throw bad("timerGranularityMs", `must be from 10 to 60000, got ${s.timerGranularityMs}`);
   if (!(s.maxRegistersPerSecond > 0)) throw bad("maxRegistersPerSecond", `must be > 0, got ${s.maxRegistersPerSecond}`);
-  for (const k of ["refreshJitter", "retryJitter"] as const) {
+  for (const k of ["refreshJitter", "retryJitter", "firstRefreshSpread"] as const) {
     if (!(s[k] >= 0 && s[k] < 1)) throw bad(k, `must be in [0, 1), got ${s[k]}`);
   }
   return s;
