@@ -3,6 +3,7 @@
 // Values are collected as plain strings and checked here, not by commander, so that a bad --user
 // is reported without echoing its password.
 import type { Command } from "commander";
+import { parseRegisterSpec } from "../registrant/register-spec.js";
 import { TransportError } from "../transport/errors.js";
 import { parseListenSpec } from "../transport/listen-spec.js";
 import type { ListenerSpec } from "../transport/types.js";
@@ -20,6 +21,7 @@ export interface ServeFlags {
   domain?: string[];
   data?: string;
   user?: string[];
+  register?: string[];
   logLevel?: string;
 }
 
@@ -34,6 +36,11 @@ export function addServeOptions(command: Command): Command {
     )
     .option("--domain <NAME>", "a domain to be registrar for, repeatable, added to the file's (default: any domain)", collect)
     .option("--data <DIR>", "folder of the location database (default: data_dir of the file, ./data)")
+    .option(
+      "--register <SPEC>",
+      "an account to keep registered at a remote registrar, repeatable: USER[:PASSWORD]@HOST[:PORT][;transport=udp|tcp|tls|ws|wss][;expires=N][;auth_user=NAME] (AOR sip:USER@HOST)",
+      collect,
+    )
     .option("--user <NAME:PASSWORD>", "a user, repeatable, added to the file's; NAME is user or user@domain; turns authentication on", collect)
     .option("--log-level <LEVEL>", `one of ${LOG_LEVELS.join(", ")} (default: log_level of the file, info)`);
 }
@@ -67,6 +74,17 @@ export function overridesFromFlags(flags: ServeFlags): ConfigOverrides {
     else bad("--domain", `expected a domain name like example.com, got ${describeValue(text, false)}`);
   }
   if (domains.length > 0) overrides.domains = domains;
+  const register: string[] = [];
+  for (const text of flags.register ?? []) {
+    try {
+      parseRegisterSpec(text);
+      register.push(text);
+    } catch (err) {
+      // The message of a spec error never repeats the password.
+      bad("--register", err instanceof Error ? err.message : "bad account");
+    }
+  }
+  if (register.length > 0) overrides.register = register;
 
   if (flags.data !== undefined) {
     if (flags.data.trim() === "") bad("--data", `expected a folder, got ""`);

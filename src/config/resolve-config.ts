@@ -37,6 +37,15 @@ export function resolveConfig(config: FileConfig, overrides: ConfigOverrides, ct
     registrar: registrarSettings(config, domains),
     auth,
     location: { synchronous: config.location.synchronous, maxBatch: config.location.max_batch },
+    registrant: {
+      accounts: [...config.registrant.accounts, ...(overrides.register ?? [])],
+      uacregTable: config.registrant.uacreg_table,
+      maxRegistersPerSecond: config.registrant.max_register_rate,
+      retryIntervalSec: config.registrant.retry_interval,
+      maxRetries: config.registrant.max_retries,
+      forbiddenRetryIntervalSec: config.registrant.forbidden_retry_interval,
+      fatalRetryIntervalSec: config.registrant.fatal_retry_interval,
+    },
     timers: { t1Ms: config.transactions.t1, t2Ms: config.transactions.t2, t4Ms: config.transactions.t4 },
     limits: {
       maxMessageBytes: config.limits.max_message_bytes,

@@ -4,6 +4,7 @@
 // merging command-line flags happen in resolve-config.ts.
 import { z } from "zod";
 import { DIGEST_ALGORITHMS } from "../auth/algorithms.js";
+import { parseRegisterSpec } from "../registrant/register-spec.js";
 import { REGISTRAR_DEFAULT_ALGORITHMS } from "../auth/server-algorithms.js";
 import { DEFAULT_REGISTRAR_SETTINGS as REG } from "../registrar/settings.js";
 import { DEFAULT_LIMITS } from "../sip/limits.js";
@@ -179,6 +180,25 @@ const locationSection = section({
   max_batch: integer(1, 100_000).default(512),
 });
 
+const registrantSection = section({
+  accounts: list(textMatching("an account USER[:PASSWORD]@HOST[:PORT][;transport=udp|tcp|tls|ws|wss][;expires=N][;auth_user=NAME]", isRegisterSpec)).default(() => []),
+  uacreg_table: boolean().default(false),
+  max_register_rate: integer(1, 1_000_000).default(1000),
+  retry_interval: integer(1, 86_400).default(60),
+  max_retries: integer(0, 1_000_000).default(10),
+  forbidden_retry_interval: integer(0, 86_400).default(0),
+  fatal_retry_interval: integer(0, 86_400).default(0),
+});
+
+function isRegisterSpec(text: string): boolean {
+  try {
+    parseRegisterSpec(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const transactionsSection = section({
   t1: integer(1, 60_000).default(DEFAULT_TIMER_SETTINGS.t1Ms),
   t2: integer(1, 600_000).default(DEFAULT_TIMER_SETTINGS.t2Ms),
@@ -215,6 +235,7 @@ export const configSchema = section({
   registrar: orDefault(registrarSection),
   auth: orDefault(authSection),
   location: orDefault(locationSection),
+  registrant: orDefault(registrantSection),
   transactions: orDefault(transactionsSection),
   limits: orDefault(limitsSection),
   tcp: orDefault(tcpSection),

@@ -19,6 +19,7 @@ export interface SipregConfig {
   registrar: RegistrarSettings;
   auth: AuthConfig;
   location: LocationConfig;
+  registrant: RegistrantConfig;
   /** Transaction timers T1, T2, T4 (ms). */
   timers: TimerSettings;
   /** Parser limits on what a peer may send. */
@@ -54,6 +55,18 @@ export interface AuthThrottle {
   blockSec: number;
 }
 
+export interface RegistrantConfig {
+  /** Accounts to keep registered, in the `--register` syntax (file entries, then flags). */
+  accounts: string[];
+  /** Also load accounts from the Kamailio-compatible `uacreg` table of the database. */
+  uacregTable: boolean;
+  maxRegistersPerSecond: number;
+  retryIntervalSec: number;
+  maxRetries: number;
+  forbiddenRetryIntervalSec: number;
+  fatalRetryIntervalSec: number;
+}
+
 export interface LocationConfig {
   /** SQLite `PRAGMA synchronous`: "full" survives power loss, "normal" only process crashes. */
   synchronous: "full" | "normal";
@@ -72,6 +85,8 @@ export interface ConfigOverrides {
   /** Added to the file's users, replacing one with the same name and domain; turns auth on (--user). */
   users?: OverrideUser[];
   logLevel?: LogLevel;
+  /** Added to the file's registrant accounts (--register). */
+  register?: string[];
 }
 
 export interface OverrideUser {

@@ -9,6 +9,8 @@ import { SqliteLocationStore } from "../location/sqlite-store.js";
 import { DigestAuthenticator } from "../registrar/digest-authenticator.js";
 import { Registrar } from "../registrar/registrar.js";
 import { SipStack } from "../stack/sip-stack.js";
+import { Registrant } from "../registrant/registrant.js";
+import { parseRegisterSpecs, StaticAccountSource, UacregTable, type AccountSource } from "../registrant/account-source.js";
 import { openDatabase, type SqliteDatabase } from "../storage/sqlite-database.js";
 import type { ListenerInfo } from "../transport/types.js";
 import { systemClock, type Clock } from "../util/clock.js";
@@ -29,6 +31,7 @@ export class SipregServer {
   private storeInstance: SqliteLocationStore | undefined;
   private registrarInstance: Registrar | undefined;
   private stackInstance: SipStack | undefined;
+  private registrantInstance: Registrant | undefined;
 
   constructor(config: SipregConfig, options: SipregServerOptions = {}) {
     this.config = config;
@@ -44,6 +47,11 @@ export class SipregServer {
   get store(): SqliteLocationStore {
     if (this.storeInstance === undefined) throw new Error("server not started");
     return this.storeInstance;
+  }
+
+  /** The registrant, when accounts are configured (--register, registrant.accounts, registrant.uacreg_table). */
+  get registrant(): Registrant | undefined {
+    return this.registrantInstance;
   }
 
   get stack(): SipStack {
@@ -96,18 +104,63 @@ export class SipregServer {
       user: registrar.transactionUser(),
       clock: this.clock,
       logger: this.logger,
+      onConnectionClosed: (info) => this.registrantInstance?.connectionClosed(info),
+      onFlowFailed: (info) => this.registrantInstance?.flowFailed(info),
     });
     this.stackInstance = stack;
+    let listeners;
     try {
-      return await stack.start();
+      listeners = await stack.start();
     } catch (err) {
       await this.closeStore();
       throw err;
     }
+    await this.startRegistrant(stack);
+    return listeners;
+  }
+
+  private async startRegistrant(stack: SipStack): Promise<void> {
+    const r = this.config.registrant;
+    if (r.accounts.length === 0 && !r.uacregTable) return;
+    const sources: AccountSource[] = [];
+    if (r.accounts.length > 0) sources.push(new StaticAccountSource(parseRegisterSpecs(r.accounts)));
+    if (r.uacregTable && this.db !== undefined) sources.push(new UacregTable(this.db));
+    const source: AccountSource =
+      sources.length === 1
+        ? sources[0]!
+        : {
+            loadAll: () => sources.flatMap((s) => s.loadAll()),
+            loadOne: (id) => {
+              for (const s of sources) {
+                const found = s.loadOne(id);
+                if (found !== undefined) return found;
+              }
+              return undefined;
+            },
+          };
+    const registrant = new Registrant({
+      stack,
+      source,
+      settings: {
+        maxRegistersPerSecond: r.maxRegistersPerSecond,
+        retryIntervalSec: r.retryIntervalSec,
+        maxRetries: r.maxRetries,
+        forbiddenRetryIntervalSec: r.forbiddenRetryIntervalSec,
+        fatalRetryIntervalSec: r.fatalRetryIntervalSec,
+      },
+      clock: this.clock,
+      logger: this.logger,
+    });
+    this.registrantInstance = registrant;
+    await registrant.reload();
+    registrant.start();
+    this.logger.info({ accounts: registrant.list().length }, "registrant started");
   }
 
   /** Closes the listeners, then flushes and closes the location store. */
   async stop(): Promise<void> {
+    // Accounts are unregistered (Expires: 0) while the stack can still send.
+    await this.registrantInstance?.stop({ unregister: true });
     await this.stackInstance?.stop();
     this.registrarInstance?.close();
     await this.closeStore();

@@ -5,6 +5,7 @@ import { TransactionLayer, type TransactionLayerOptions } from "../transaction/t
 import type { TransactionUser } from "../transaction/types.js";
 import { TransportLayer, type TransportOptions } from "../transport/transport-layer.js";
 import type { ListenerInfo, ListenerSpec } from "../transport/types.js";
+import type { ConnectionInfo } from "../transport/connection.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { silentLogger, type Logger } from "../util/logger.js";
 import { defaultRandom, type RandomSource } from "../util/random.js";
@@ -17,6 +18,9 @@ export interface SipStackOptions {
   clock?: Clock;
   random?: RandomSource;
   logger?: Logger;
+  /** A connection closed / a kept-alive flow stopped answering (for flows a registrant keeps, RFC 5626). */
+  onConnectionClosed?: (info: ConnectionInfo) => void;
+  onFlowFailed?: (info: ConnectionInfo) => void;
 }
 
 export class SipStack {
@@ -44,6 +48,8 @@ export class SipStack {
         this.logger.debug({ code: err.code, header: err.header, from: `${origin.protocol}:${origin.remote.address}:${origin.remote.port}` }, `bad message: ${err.message}`);
         this.transactions.receiveParseError(err, origin);
       },
+      ...(options.onConnectionClosed === undefined ? {} : { onConnectionClosed: options.onConnectionClosed }),
+      ...(options.onFlowFailed === undefined ? {} : { onFlowFailed: options.onFlowFailed }),
     });
   }
 

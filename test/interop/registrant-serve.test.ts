@@ -1,0 +1,42 @@
+// `sipreg serve --register`: one sipreg keeps accounts registered at another sipreg acting as the
+// registrar (digest auth), and unregisters them (Expires: 0) when it stops.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { withServe } from "../support/with-serve.js";
+import { startServe } from "../support/serve-process.js";
+import { makeTempDir } from "../support/temp-dir.js";
+import { readLocation } from "../support/location-db.js";
+
+async function until(probe: () => boolean, what: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test("sipreg serve --register keeps accounts registered at a registrar with digest auth, and unregisters them on stop", { timeout: 60_000 }, async () => {
+  await withServe("registrar-for-registrant", () => ["--listen", "udp:127.0.0.1:0", "--user", "alice:secret-a", "--user", "bob:secret-b"], async ({ data, port }) => {
+    const registrarPort = port("udp");
+    const tmp = makeTempDir("registrant");
+    const registrant = await startServe([
+      "--listen", "udp:127.0.0.1:0",
+      "--data", tmp.join("data"),
+      "--register", `alice:secret-a@127.0.0.1:${registrarPort};expires=300`,
+      "--register", `bob:secret-b@127.0.0.1:${registrarPort};transport=udp;expires=300`,
+      "--register", `carol:wrong@127.0.0.1:${registrarPort};expires=300`,
+    ]);
+    try {
+      const aors = (): string[] => readLocation(data).map((r) => `${r.username}@${r.domain}`).sort();
+      await until(() => aors().length === 2, "alice and bob bound at the registrar", 20_000);
+      assert.deepEqual(aors(), ["alice@127.0.0.1", "bob@127.0.0.1"], "carol, with a wrong password, is not bound");
+      const rows = readLocation(data);
+      for (const r of rows) assert.ok(r.expires > Date.now() + 200_000, "the granted expiry is the requested 300 s");
+    } finally {
+      assert.equal(await registrant.stop(), 0, registrant.output());
+      tmp.remove();
+    }
+    // Stopping the registrant sent Expires: 0 for each account.
+    await until(() => readLocation(data).length === 0, "the bindings removed by the unregisters", 10_000);
+  });
+});
