@@ -81,7 +81,7 @@ export function overridesFromFlags(flags: ServeFlags): ConfigOverrides {
       register.push(text);
     } catch (err) {
       // The message of a spec error never repeats the password.
-      bad("--register", err instanceof Error ? err.message : "bad account");
+      bad("--register", err instanceof Error ? err.message.replace(/^--register /, "") : "bad account");
     }
   }
   if (register.length > 0) overrides.register = register;
