@@ -10,33 +10,20 @@ import type { Binding } from "./binding.js";
 import type { IndexedLocationStore } from "./indexed-store.js";
 import { MemoryLocationStore } from "./memory-store.js";
 import { SqliteLocationStore } from "./sqlite-store.js";
+import { testBinding } from "./test-bindings.js";
 
 const AORS = 20_000;
 
 function binding(i: number, cseq: number, nowMs: number): Binding {
-  const user = `bench${i}`;
   const ip = `10.0.${(i >> 8) & 255}.${i & 255}`;
-  return {
-    aor: `${user}@example.com`,
+  return testBinding(`bench${i}@example.com`, i, nowMs, {
     ruid: `b-${i}`,
-    contact: `sip:${user}@${ip}:5060;transport=udp`,
-    expiresAtMs: nowMs + 3_600_000,
-    q1000: -1,
+    contact: `sip:bench${i}@${ip}:5060;transport=udp`,
     callId: `c${i}-bench@${ip}`,
     cseq,
-    flags: 0,
     userAgent: "Bench/1.0",
     source: { protocol: "udp", address: ip, port: 5060 },
-    natted: false,
-    listenerId: "udp:127.0.0.1:5060",
-    connectionId: undefined,
-    path: [],
-    methods: undefined,
-    instance: undefined,
-    regId: 0,
-    contactParams: "",
-    modifiedAtMs: nowMs,
-  };
+  });
 }
 
 interface Result {

@@ -11,13 +11,15 @@ export interface AorOptions {
 /** "user@domain" for a SIP/SIPS URI, or undefined when the URI cannot be an AOR (no SIP URI). */
 export function canonicalAor(uri: Uri, o: AorOptions): string | undefined {
   if (!isSipUri(uri)) return undefined;
-  let domain = uri.host.toLowerCase();
-  if (o.realmPrefix !== "" && domain.startsWith(o.realmPrefix.toLowerCase()) && domain.length > o.realmPrefix.length) {
-    domain = domain.slice(o.realmPrefix.length);
-  }
+  const domain = stripRealmPrefix(uri.host.toLowerCase(), o.realmPrefix);
   if (uri.user === undefined) return domain;
   const user = unescapePercent(uri.user);
   return `${o.caseSensitive ? user : user.toLowerCase()}@${domain}`;
+}
+
+/** "sip.example.com" → "example.com" for realm_prefix "sip." (the domain is lower case already). */
+export function stripRealmPrefix(domain: string, prefix: string): string {
+  return prefix !== "" && domain.startsWith(prefix.toLowerCase()) && domain.length > prefix.length ? domain.slice(prefix.length) : domain;
 }
 
 export function aorDomain(aor: string): string {

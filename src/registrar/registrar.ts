@@ -13,7 +13,7 @@ import type { Origin } from "../transport/types.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { silentLogger, type Logger } from "../util/logger.js";
 import { defaultRandom, type RandomSource } from "../util/random.js";
-import { canonicalAor, aorDomain } from "./aor.js";
+import { canonicalAor, aorDomain, stripRealmPrefix } from "./aor.js";
 import type { RegisterAuthenticator } from "./authenticator.js";
 import { changesForContacts, changesForStar, type RequestFacts } from "./bindings.js";
 import { DateHeaderCache, okResponse } from "./ok-response.js";
@@ -127,7 +127,7 @@ export class Registrar {
     // Step 1: the Request-URI domain must be one we serve.
     const ruri = req.uri;
     if (!isSipUri(ruri)) reject("unsupportedUriScheme");
-    const domain = stripPrefix(ruri.host.toLowerCase(), s.realmPrefix);
+    const domain = stripRealmPrefix(ruri.host.toLowerCase(), s.realmPrefix);
     if (s.domains.length > 0 && !s.domains.includes(domain)) reject(s.foreignDomainStatus === 403 ? "foreignDomainForbidden" : "foreignDomain", undefined, domain);
 
     // Step 2: every extension in Require must be understood.
@@ -344,10 +344,6 @@ export class Registrar {
   close(): void {
     this.unsubscribe();
   }
-}
-
-function stripPrefix(domain: string, prefix: string): string {
-  return prefix !== "" && domain.startsWith(prefix.toLowerCase()) && domain.length > prefix.length ? domain.slice(prefix.length) : domain;
 }
 
 function asProtocol(p: string | undefined): Origin["protocol"] | undefined {
