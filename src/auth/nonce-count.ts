@@ -40,6 +40,12 @@ class Entry {
  */
 export class NonceCountStore {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * The nonces in first-use order, consumed from `head`. Kept beside the Map because iterating a Map
+   * from the front after many deletions walks every deleted slot until the table is rehashed.
+   */
+  private order: string[] = [];
+  private head = 0;
   private readonly lifetimeMs: number;
   private readonly clock: Pick<Clock, "now">;
   private readonly maxEntries: number;
@@ -82,6 +88,7 @@ export class NonceCountStore {
     }
     this.makeRoom();
     this.entries.set(nonce, new Entry(nc, issuedAtMs));
+    this.order.push(nonce);
     return true;
   }
 
@@ -96,7 +103,10 @@ export class NonceCountStore {
   /** Drops expired entries from the front, then the oldest live ones while the map is full. */
   private makeRoom(): void {
     const expiredBefore = this.clock.now() - this.lifetimeMs;
-    for (const [nonce, entry] of this.entries) {
+    const order = this.order;
+    while (this.head < order.length) {
+      const nonce = order[this.head]!;
+      const entry = this.entries.get(nonce)!;
       if (entry.issuedAt < expiredBefore) {
         this.entries.delete(nonce);
       } else if (this.entries.size >= this.maxEntries) {
@@ -104,8 +114,13 @@ export class NonceCountStore {
         this.evictedLive++;
         if (entry.issuedAt > this.evictedUpTo) this.evictedUpTo = entry.issuedAt;
       } else {
-        return;
+        break;
       }
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > order.length) {
+      this.order = order.slice(this.head);
+      this.head = 0;
     }
   }
 }

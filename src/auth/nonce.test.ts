@@ -109,3 +109,21 @@ test("property: arbitrary strings are invalid and never throw", () => {
     }),
   );
 });
+
+test("the MAC is HMAC-SHA256 (RFC 2104) over len, time, salt, ':' and the binding, for short and long secrets and bindings", async () => {
+  const { createHmac } = await import("node:crypto");
+  const clock = new ManualClock(1_795_000_000_123);
+  for (const key of [secret, Buffer.alloc(100, 7)]) {
+    for (const binding of ["", "example.com", "x".repeat(300), "réalm"]) {
+      for (const random of [undefined, counterRandom()]) {
+        const nonces = new NonceManager({ secret: key, lifetimeSec: 30, clock, ...(random === undefined ? {} : { random }) });
+        const raw = Buffer.from(nonces.issue(binding), "base64url");
+        const payload = raw.subarray(0, raw.length - 16);
+        assert.equal(Number(payload.readBigUInt64BE(0)), 1_795_000_000_123);
+        const expected = createHmac("sha256", key).update(Buffer.of(payload.length)).update(payload).update(":").update(binding, "utf8").digest().subarray(0, 16);
+        assert.deepEqual(raw.subarray(payload.length), expected);
+        assert.equal(nonces.issuedAt(raw.toString("base64url")), 1_795_000_000_123);
+      }
+    }
+  }
+});

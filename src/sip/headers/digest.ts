@@ -106,6 +106,12 @@ function clip(s: string): string {
 
 /** Reads the quoted-string whose opening quote is at `start`; returns its content and the index past it. */
 function readQuoted(s: string, start: number): { value: string; end: number } {
+  // Fast path: plain qdtext up to the closing quote (no escape, fold or control character) is one slice.
+  for (let j = start + 1; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === DQUOTE) return { value: s.slice(start + 1, j), end: j + 1 };
+    if (c === BACKSLASH || c < SP || c === DEL) break;
+  }
   let out = "";
   let i = start + 1;
   while (i < s.length) {
@@ -206,22 +212,28 @@ function parseDigestParams(value: string): AuthParam[] {
  */
 function dispatchParams(
   params: readonly AuthParam[],
-  known: ReadonlySet<string>,
+  known: ReadonlyMap<string, number>,
   onKnown: (name: string, p: AuthParam) => void,
 ): AuthParamList {
-  const seen = new Set<string>();
+  let seen = 0; // one bit per known parameter (the map's values)
   const other: AuthParamList = [];
   for (const p of params) {
     const name = p.name.toLowerCase();
-    if (!known.has(name)) {
+    const bit = known.get(name);
+    if (bit === undefined) {
       other.push([p.name, p.value]);
       continue;
     }
-    if (seen.has(name)) throw new DigestParseError(`parameter "${name}" appears twice`);
-    seen.add(name);
+    if ((seen & bit) !== 0) throw new DigestParseError(`parameter "${name}" appears twice`);
+    seen |= bit;
     onKnown(name, p);
   }
   return other;
+}
+
+/** Parameter names → distinct bits, for dispatchParams. */
+function knownNames(...names: string[]): ReadonlyMap<string, number> {
+  return new Map(names.map((n, i) => [n, 1 << i]));
 }
 
 // RFC 2617 §3.2.1: stale is true only for the (case-insensitive) value TRUE; the same reading serves userhash.
@@ -278,9 +290,7 @@ function encodeExtValue(v: string): string {
 // ---------------------------------------------------------------------------------------------
 // Parsers
 
-const CHALLENGE_PARAMS: ReadonlySet<string> = new Set([
-  "realm", "nonce", "opaque", "algorithm", "qop", "stale", "domain", "userhash", "charset",
-]);
+const CHALLENGE_PARAMS = knownNames("realm", "nonce", "opaque", "algorithm", "qop", "stale", "domain", "userhash", "charset");
 
 export function parseDigestChallenge(value: string): DigestChallenge {
   let realm: string | undefined;
@@ -305,10 +315,7 @@ export function parseDigestChallenge(value: string): DigestChallenge {
   return { ...c, realm, nonce, other };
 }
 
-const CREDENTIAL_PARAMS: ReadonlySet<string> = new Set([
-  "username", "username*", "userhash", "realm", "nonce", "uri", "response",
-  "algorithm", "cnonce", "opaque", "qop", "nc",
-]);
+const CREDENTIAL_PARAMS = knownNames("username", "username*", "userhash", "realm", "nonce", "uri", "response", "algorithm", "cnonce", "opaque", "qop", "nc");
 
 export function parseDigestCredentials(value: string): DigestCredentials {
   let username: string | undefined;
@@ -348,7 +355,7 @@ export function parseDigestCredentials(value: string): DigestCredentials {
   return out;
 }
 
-const AUTH_INFO_PARAMS: ReadonlySet<string> = new Set(["nextnonce", "qop", "rspauth", "cnonce", "nc"]);
+const AUTH_INFO_PARAMS = knownNames("nextnonce", "qop", "rspauth", "cnonce", "nc");
 
 /** Authentication-Info (RFC 3261 §20.6, RFC 7616 §3.5): a bare auth-param list, no scheme. */
 export function parseAuthenticationInfo(value: string): AuthenticationInfo {
@@ -394,7 +401,7 @@ function tokenOrQuoted(v: string): string {
 /** Writes params, the known ones first in the given order, then `other` (checked against `known`). */
 class ParamWriter {
   private readonly parts: string[] = [];
-  constructor(private readonly known: ReadonlySet<string>) {}
+  constructor(private readonly known: { has(name: string): boolean }) {}
   quoted(name: string, v: string | undefined): this {
     if (v !== undefined) this.parts.push(`${name}=${quoteAuthValue(v)}`);
     return this;
