@@ -395,3 +395,13 @@ test("third-party rules and advertise addresses are checked", (t) => {
   );
   assert.match(configError(t, "registrar: { server_header: \"a\\r\\nX-Evil: 1\" }\n").message, /registrar\.server_header: expected a header value/);
 });
+
+test("registrant: defaults, and preemptive_auth turned off", (t) => {
+  const d = loadConfig(undefined, {}, { cwd: "/x" }).registrant;
+  assert.deepEqual(d, { accounts: [], uacregTable: false, maxRegistersPerSecond: 1000, retryIntervalSec: 60, maxRetries: 10, forbiddenRetryIntervalSec: 0, fatalRetryIntervalSec: 0, preemptiveAuth: true });
+  const dir = configDir(t, { "sipreg.yaml": "registrant: { preemptive_auth: false, accounts: ['alice:pw@sip.example.com;transport=wss'] }\n" });
+  const c = loadConfig("sipreg.yaml", {}, { cwd: dir }).registrant;
+  assert.equal(c.preemptiveAuth, false);
+  assert.deepEqual(c.accounts, ["alice:pw@sip.example.com;transport=wss"]);
+  assert.match(configError(t, "registrant: { preemptive_auth: maybe }\n").message, /registrant\.preemptive_auth: expected/);
+});

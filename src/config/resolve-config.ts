@@ -45,6 +45,7 @@ export function resolveConfig(config: FileConfig, overrides: ConfigOverrides, ct
       maxRetries: config.registrant.max_retries,
       forbiddenRetryIntervalSec: config.registrant.forbidden_retry_interval,
       fatalRetryIntervalSec: config.registrant.fatal_retry_interval,
+      preemptiveAuth: config.registrant.preemptive_auth,
     },
     timers: { t1Ms: config.transactions.t1, t2Ms: config.transactions.t2, t4Ms: config.transactions.t4 },
     limits: {

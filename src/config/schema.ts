@@ -188,6 +188,7 @@ const registrantSection = section({
   max_retries: integer(0, 1_000_000).default(10),
   forbidden_retry_interval: integer(0, 86_400).default(0),
   fatal_retry_interval: integer(0, 86_400).default(0),
+  preemptive_auth: boolean().default(true),
 });
 
 function isRegisterSpec(text: string): boolean {

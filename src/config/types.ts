@@ -65,6 +65,8 @@ export interface RegistrantConfig {
   maxRetries: number;
   forbiddenRetryIntervalSec: number;
   fatalRetryIntervalSec: number;
+  /** Refreshes and unregisters carry credentials for the last challenge before being asked. */
+  preemptiveAuth: boolean;
 }
 
 export interface LocationConfig {

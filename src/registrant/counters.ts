@@ -12,6 +12,12 @@ export class RegistrantTotals {
   unregistersSent = 0;
   /** REGISTERs that answered a 401/407 with credentials. */
   challengesAnswered = 0;
+  /** REGISTERs sent with credentials for the previous challenge before being asked (pre-emptive). */
+  preemptiveSent = 0;
+  /** Pre-emptive credentials answered by a 2xx: a 401/407 round saved. */
+  preemptiveAccepted = 0;
+  /** Pre-emptive credentials answered by a new challenge (stale or unknown nonce), then answered as usual. */
+  preemptiveChallenged = 0;
   /** 2xx that bound our contact. */
   registered = 0;
   /** Times an attempt moved to the next target of the registrar's set (RFC 3263 §4.3). */
@@ -30,6 +36,9 @@ export interface RegistrantCounters {
   registersSent: number;
   unregistersSent: number;
   challengesAnswered: number;
+  preemptiveSent: number;
+  preemptiveAccepted: number;
+  preemptiveChallenged: number;
   registered: number;
   targetFailovers: number;
   failures: Record<FailureKind, number>;

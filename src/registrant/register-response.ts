@@ -66,6 +66,11 @@ export function flowTimerOf(res: SipResponse): number | undefined {
   return safe(() => res.flowTimer);
 }
 
+/** The registrar took the REGISTER as an RFC 5626 flow: its 2xx carries Require: outbound (§6). */
+export function outboundConfirmed(res: SipResponse): boolean {
+  return safe(() => res.require)?.some((t) => t.toLowerCase() === "outbound") ?? false;
+}
+
 /** Every Digest challenge of a 401 (WWW-Authenticate) or 407 (Proxy-Authenticate); unreadable ones are skipped. */
 export function challengesOf(res: SipResponse): DigestChallenge[] {
   const key = res.status === 407 ? "proxy-authenticate" : "www-authenticate";

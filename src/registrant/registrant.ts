@@ -4,14 +4,13 @@
 // (scheduler.ts) on the shared timer wheel, the counters, and the management API: the library
 // equivalents of reg_list, uac.reg_dump / reg_info / reg_enable / reg_disable / reg_reload /
 // reg_refresh / reg_active, and of uac_reg_lookup, uac_reg_status, uac_reg_request_to.
-import { NodeDnsBackend } from "../dns/node-dns-backend.js";
-import { Rfc3263Resolver } from "../dns/rfc3263-resolver.js";
 import type { SipTarget } from "../dns/types.js";
 import type { SipRequest } from "../sip/message.js";
 import type { ClientHandlers, ClientTransaction } from "../transaction/types.js";
 import type { ConnectionInfo } from "../transport/connection.js";
-import { sameAddress } from "../transport/endpoint.js";
-import type { ListenerInfo, SendTarget } from "../transport/types.js";
+import { normaliseAddress, sameAddress } from "../transport/endpoint.js";
+import type { Endpoint, ListenerInfo, SendTarget } from "../transport/types.js";
+import type { UdpFlowFailedHandler, UdpFlowFailure } from "../transport/udp-keepalive.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { silentLogger, type Logger } from "../util/logger.js";
 import { defaultRandom, type RandomSource } from "../util/random.js";
@@ -25,7 +24,7 @@ import { RegistrantError } from "./errors.js";
 import { Registration, type RegistrationHost } from "./registration.js";
 import { Scheduler } from "./scheduler.js";
 import { resolveSettings, type RegistrantSettings } from "./settings.js";
-import { UriTargetResolver, type TargetResolver } from "./target-resolver.js";
+import { systemTargetResolver, type TargetResolver } from "./target-resolver.js";
 
 /** The parts of a SipStack the registrant uses (SipStack satisfies it). */
 export interface RegistrantStack {
@@ -34,6 +33,9 @@ export interface RegistrantStack {
     listenerFor(target: SendTarget): ListenerInfo | undefined;
     connections(): ConnectionInfo[];
     startKeepalive(connectionId: number, intervalMs: number): boolean;
+    /** STUN keepalives on a UDP flow (RFC 5626 §4.4.2); TransportLayer.startUdpKeepalive. */
+    startUdpKeepalive?(listenerId: string | undefined, remote: Endpoint, minIntervalMs: number, maxIntervalMs: number, onFailed: UdpFlowFailedHandler): number | undefined;
+    stopUdpKeepalive?(id: number): boolean;
   };
 }
 
@@ -123,6 +125,17 @@ export class Registrant {
   };
   /** Targets many accounts are registered at, held once. */
   private readonly targets = new Map<string, SipTarget>();
+  /** UDP flows kept alive with STUN, by "listener|address|port" and by flow id; shared by the accounts bound over them. */
+  private readonly udpFlows = new Map<string, UdpFlow>();
+  private readonly udpFlowById = new Map<number, UdpFlow>();
+  /** Per account (by index): the UDP flow id it is counted in, 0 = none. */
+  private udpFlowOf = new Float64Array(0);
+  private readonly onUdpFlowFailed = (id: number, reason: UdpFlowFailure): void => {
+    const flow = this.udpFlowById.get(id);
+    if (flow !== undefined) this.dropUdpFlow(flow, false);
+    this.logger.warn({ flow: id, reason }, `UDP flow ${flow?.key ?? id} failed (${reason === "no-response" ? "no answer to STUN keepalives" : "the mapped address changed"}): its accounts re-register`);
+    this.flowFailed({ id });
+  };
 
   constructor(o: RegistrantOptions) {
     this.settings = resolveSettings(o.settings);
@@ -132,7 +145,7 @@ export class Registrant {
     this.logger = o.logger ?? silentLogger();
     this.ownsWheel = o.wheel === undefined;
     this.wheel = o.wheel ?? new TimerWheel({ clock: this.clock });
-    this.resolver = o.resolver ?? new UriTargetResolver(new Rfc3263Resolver({ backend: new NodeDnsBackend(), clock: this.clock, random: this.random }));
+    this.resolver = o.resolver ?? systemTargetResolver(this.clock, this.random);
     this.source = o.source;
     this.activeFlag = this.settings.active;
     this.accountOptions.instanceNamespace = this.settings.instanceNamespace;
@@ -180,6 +193,8 @@ export class Registrant {
     }
     if (waits.length > 0) await this.waitAtMost(Promise.all(waits), this.settings.unregisterTimeoutMs);
     for (const reg of this.byIndex) reg?.abandon();
+    for (const flow of [...this.udpFlowById.values()]) this.dropUdpFlow(flow, true);
+    this.udpFlowOf.fill(0);
     this.scheduler.stop();
     if (this.ownsWheel) this.wheel.stop();
     this.logger.info({ unregistered: waits.length }, "registrant stopped");
@@ -204,6 +219,7 @@ export class Registrant {
     reg.disable();
     await reg.whenUnregistered();
     reg.abandon();
+    this.syncUdpFlow(reg, true);
     this.scheduler.release(reg.index);
     this.byIndex[reg.index] = undefined;
     this.emit({ type: "removed", id });
@@ -386,6 +402,9 @@ export class Registrant {
       registersSent: t.registersSent,
       unregistersSent: t.unregistersSent,
       challengesAnswered: t.challengesAnswered,
+      preemptiveSent: t.preemptiveSent,
+      preemptiveAccepted: t.preemptiveAccepted,
+      preemptiveChallenged: t.preemptiveChallenged,
       registered: t.registered,
       targetFailovers: t.targetFailovers,
       failures: { ...t.failures },
@@ -497,9 +516,11 @@ export class Registrant {
     else if (to === "REGISTERED" && from !== "REGISTERING") this.logger.info({ account: id, from, to }, `account ${id}: registered`);
     else this.logger.debug({ account: id, from, to, detail }, `account ${id}: ${from} → ${to}`);
     if (this.listeners.size > 0) this.emit({ type: "state", id, from, to, detail, at: this.clock.now() });
+    this.syncUdpFlow(reg, false);
   }
 
   private keepFlowAlive(target: SendTarget, flowTimerSec: number | undefined): number | undefined {
+    if (target.protocol === "udp") return this.keepUdpFlowAlive(target, flowTimerSec);
     const t = this.stack.transport;
     const conn = t.connections().find((c) => c.protocol === target.protocol && c.remote.port === target.remote.port && sameAddress(c.remote.address, target.remote.address));
     if (conn === undefined) return undefined;
@@ -510,6 +531,66 @@ export class Registrant {
       t.startKeepalive(conn.id, Math.round(low + this.random.float() * (base - low)));
     }
     return conn.id;
+  }
+
+  /**
+   * RFC 5626 §4.4.2: STUN keepalives on the UDP flow (our listener → the registrar), one per flow
+   * whatever the number of accounts bound over it. Returns the flow id (negative: never a connection id).
+   */
+  private keepUdpFlowAlive(target: SendTarget, flowTimerSec: number | undefined): number | undefined {
+    const t = this.stack.transport;
+    if (t.startUdpKeepalive === undefined || this.stopped) return undefined;
+    const listener = t.listenerFor(target);
+    if (listener === undefined || listener.protocol !== "udp") return undefined;
+    const key = `${listener.id}|${normaliseAddress(target.remote.address)}|${target.remote.port}`;
+    const known = this.udpFlows.get(key);
+    if (known !== undefined) return known.id;
+    // RFC 5626 §4.4: between 80 % and 100 % of Flow-Timer; without one, 24 to 29 s on UDP.
+    const ft = flowTimerSec !== undefined && flowTimerSec > 0 ? flowTimerSec * 1000 : undefined;
+    const id = t.startUdpKeepalive(listener.id, target.remote, ft === undefined ? 24_000 : ft * 0.8, ft ?? 29_000, this.onUdpFlowFailed);
+    if (id === undefined) return undefined;
+    const flow: UdpFlow = { id, key, refs: 0 };
+    this.udpFlows.set(key, flow);
+    this.udpFlowById.set(id, flow);
+    // The account that asked is counted on its state change, just after; a flow nobody took is dropped.
+    queueMicrotask(() => {
+      if (flow.refs === 0 && this.udpFlowById.get(id) === flow) this.dropUdpFlow(flow, true);
+    });
+    return id;
+  }
+
+  /**
+   * Counts `reg` in the UDP flow it is bound over (none when disabled or `gone`), and stops a flow's
+   * keepalives when its last account leaves it (unregistered, disabled, removed, re-registered elsewhere).
+   */
+  private syncUdpFlow(reg: Registration, gone: boolean): void {
+    const i = reg.index;
+    const had = i < this.udpFlowOf.length ? this.udpFlowOf[i]! : 0;
+    const f = reg.flow;
+    let want = !gone && f !== undefined && f < 0 && reg.state !== "DISABLED" ? f : 0;
+    if (want === had) return;
+    if (had !== 0) {
+      const old = this.udpFlowById.get(had);
+      if (old !== undefined && --old.refs <= 0) this.dropUdpFlow(old, true);
+    }
+    if (want !== 0) {
+      const flow = this.udpFlowById.get(want);
+      if (flow === undefined) want = 0; // failed or stopped meanwhile
+      else flow.refs++;
+    }
+    if (i >= this.udpFlowOf.length) {
+      if (want === 0) return;
+      const grown = new Float64Array(Math.max(64, (i + 1) * 2));
+      grown.set(this.udpFlowOf);
+      this.udpFlowOf = grown;
+    }
+    this.udpFlowOf[i] = want;
+  }
+
+  private dropUdpFlow(flow: UdpFlow, stop: boolean): void {
+    this.udpFlows.delete(flow.key);
+    this.udpFlowById.delete(flow.id);
+    if (stop) this.stack.transport.stopUdpKeepalive?.(flow.id);
   }
 
   private makeHost(): RegistrationHost {
@@ -525,7 +606,7 @@ export class Registrant {
       keepFlowAlive: (target, flowTimerSec) => this.keepFlowAlive(target, flowTimerSec),
       stateChanged: (reg, from, detail) => this.onStateChanged(reg, from, detail),
       internTarget: (t) => this.internTarget(t),
-      unregisterDone: () => undefined,
+      unregisterDone: (reg) => this.syncUdpFlow(reg, false),
     };
   }
 
@@ -557,6 +638,13 @@ export class Registrant {
       });
     });
   }
+}
+
+/** A UDP flow kept alive with STUN and the number of accounts bound over it. */
+interface UdpFlow {
+  id: number;
+  key: string;
+  refs: number;
 }
 
 function unknown(id: string): RegistrantError {

@@ -4,6 +4,7 @@ import { computeResponse } from "../auth/digest.js";
 import { computeHA1 } from "../auth/digest.js";
 import { MD5 } from "../auth/algorithms.js";
 import { parseDigestCredentials } from "../sip/headers/digest.js";
+import type { RegistrantSettings } from "./settings.js";
 import { challenge, RegistrationBed } from "./test-support.js";
 
 const T2 = { transport: "udp" as const, address: "192.0.2.21", port: 5060, family: 4 as const, host: "192.0.2.21" };
@@ -386,7 +387,7 @@ test("third party, outbound proxy, path, outbound over TCP: headers, keepalive, 
   assert.equal(r.headers.get("user-agent"), "ua/1");
   assert.match(r.headers.get("contact") ?? "", /^<sip:acc0@192\.0\.2\.1:5060;transport=tcp;line=[0-9a-f]{16}>;q=0\.5;reg-id=1;\+sip\.instance="<urn:uuid:[0-9a-f-]{36}>"$/);
   assert.equal(r.topVia.transport, "TCP");
-  bed.answer(200, [["Contact", `${r.headers.get("contact")};expires=3600`], ["Flow-Timer", "25"]]);
+  bed.answer(200, [["Contact", `${r.headers.get("contact")};expires=3600`], ["Require", "outbound"], ["Flow-Timer", "25"]]);
   assert.deepEqual(bed.keepalives.map((k) => k.flowTimerSec), [25]);
   assert.equal(reg.flow, 42);
   reg.flowFailed(7);
@@ -409,4 +410,231 @@ test("a late answer to an abandoned attempt is ignored", async () => {
   bed.ok(3600, old);
   assert.equal(reg.state, "DISABLED");
   bed.close();
+});
+
+test("outbound asked for, but the 2xx has no Require: outbound (RFC 5626 §6): no keepalives, no flow to watch", async () => {
+  const bed = new RegistrationBed();
+  bed.targets = [{ transport: "tcp", address: "192.0.2.30", port: 5060, family: 4, host: "192.0.2.30" }];
+  const reg = bed.add({ supportOutbound: true });
+  reg.enable();
+  await bed.advance(100);
+  bed.answer(200, [["Contact", `${bed.last().headers.get("contact")};expires=3600`], ["Flow-Timer", "25"]]);
+  assert.equal(reg.state, "REGISTERED");
+  assert.deepEqual(bed.keepalives, []);
+  assert.equal(reg.flow, undefined);
+  bed.close();
+});
+
+// ---- pre-emptive credentials (the last challenge reused on the next REGISTER of the Call-ID) ----
+
+/** The Authorization (or Proxy-Authorization) of `r`, parsed; undefined when it has none. */
+function credsOf(bed: RegistrationBed, header = "authorization"): ReturnType<typeof parseDigestCredentials> | undefined {
+  const v = bed.last().headers.get(header);
+  return v === undefined ? undefined : parseDigestCredentials(v);
+}
+
+/** Registers with one challenge (nonce n1) and a 200 granting `granted` s; returns the cnonce used. */
+async function registerOnce(bed: RegistrationBed, granted: number, challengeHeader: [string, string] = challenge("n1")): Promise<string | undefined> {
+  await bed.advance(100);
+  bed.answer(challengeHeader[0] === "Proxy-Authenticate" ? 407 : 401, [challengeHeader]);
+  const cnonce = credsOf(bed, challengeHeader[0] === "Proxy-Authenticate" ? "proxy-authorization" : "authorization")?.cnonce;
+  bed.ok(granted);
+  return cnonce;
+}
+
+test("a refresh carries credentials for the last challenge before being asked (nc 2, fresh cnonce); the 200 saves the 401 round", async () => {
+  const bed = new RegistrationBed();
+  const reg = bed.add();
+  reg.enable();
+  const cnonce1 = await registerOnce(bed, 1800);
+  const first = bed.last();
+  await bed.advance(1_740_200);
+  const r = bed.last();
+  assert.equal(r.callId, first.callId);
+  assert.equal(r.cseq.seq, first.cseq.seq + 1);
+  const creds = credsOf(bed)!;
+  assert.equal(creds.nonce, "n1");
+  // RFC 7616 §3.4: the nonce-count goes on from the last request with that nonce; the cnonce is new.
+  assert.equal(creds.nc, "00000002");
+  assert.notEqual(creds.cnonce, cnonce1);
+  const expected = computeResponse({ algorithm: MD5, ha1: computeHA1(MD5, "alice", "example.com", "secret"), nonce: "n1", nc: "00000002", cnonce: creds.cnonce, qop: "auth", method: "REGISTER", uri: "sip:example.com" });
+  assert.equal(creds.response, expected);
+  bed.ok(1800);
+  assert.equal(reg.state, "REGISTERED");
+  assert.deepEqual([bed.totals.challengesAnswered, bed.totals.preemptiveSent, bed.totals.preemptiveAccepted, bed.totals.preemptiveChallenged], [1, 1, 1, 0]);
+  // And the next one: nc 3.
+  await bed.advance(1_740_200);
+  assert.equal(credsOf(bed)?.nc, "00000003");
+  bed.close();
+});
+
+test("pre-emptive credentials answered by 401 stale=true: re-authenticated at once with the new nonce, not a failure", async () => {
+  const bed = new RegistrationBed();
+  const reg = bed.add();
+  reg.enable();
+  await registerOnce(bed, 1800);
+  await bed.advance(1_740_200);
+  assert.equal(credsOf(bed)?.nonce, "n1");
+  bed.answer(401, [challenge("n2", ", stale=true")]);
+  assert.equal(reg.state, "AUTHENTICATING");
+  const creds = credsOf(bed)!;
+  assert.equal(creds.nonce, "n2");
+  assert.equal(creds.nc, "00000001");
+  bed.ok(1800);
+  assert.equal(reg.state, "REGISTERED");
+  assert.equal(reg.status().failures, 0);
+  assert.deepEqual([bed.totals.challengesAnswered, bed.totals.preemptiveSent, bed.totals.preemptiveAccepted, bed.totals.preemptiveChallenged], [2, 1, 0, 1]);
+  bed.close();
+});
+
+test("a 401 to pre-emptive credentials is no rejection, even with the same nonce and no stale; a second one to the answer is", async () => {
+  // A new nonce without stale (the registrar forgot the old one): answered, registered.
+  const bed = new RegistrationBed();
+  const reg = bed.add();
+  reg.enable();
+  await registerOnce(bed, 1800);
+  await bed.advance(1_740_200);
+  bed.answer(401, [challenge("n2")]);
+  assert.equal(reg.state, "AUTHENTICATING");
+  assert.equal(credsOf(bed)?.nonce, "n2");
+  bed.ok(1800);
+  assert.equal(reg.state, "REGISTERED");
+  assert.equal(reg.status().failures, 0);
+  bed.close();
+
+  // The same nonce again, no stale: the pre-emptive guess does not count, the answer to it (nc 3) does.
+  const bed2 = new RegistrationBed();
+  const reg2 = bed2.add();
+  reg2.enable();
+  await registerOnce(bed2, 1800);
+  await bed2.advance(1_740_200);
+  assert.equal(credsOf(bed2)?.nc, "00000002");
+  bed2.answer(401, [challenge("n1")]);
+  assert.equal(reg2.state, "AUTHENTICATING", "not WRONG_CREDENTIALS: the credentials were not asked for");
+  assert.equal(credsOf(bed2)?.nonce, "n1");
+  assert.equal(credsOf(bed2)?.nc, "00000003", "nc never goes back for one nonce");
+  bed2.answer(401, [challenge("n1")]);
+  assert.equal(reg2.state, "WRONG_CREDENTIALS");
+  assert.equal(bed2.totals.failures["auth-rejected"], 1);
+  bed2.close();
+});
+
+test("after a failure the challenge is dropped: the retry, with a new Call-ID, carries no credentials", async () => {
+  const bed = new RegistrationBed({ retryIntervalSec: 20 });
+  const reg = bed.add();
+  reg.enable();
+  await registerOnce(bed, 1800);
+  await bed.advance(1_740_200);
+  const refresh = bed.last();
+  assert.ok(credsOf(bed) !== undefined);
+  bed.answer(500);
+  assert.equal(reg.state, "REGISTRAR_ERROR");
+  await bed.advance(20_200);
+  assert.notEqual(bed.last().callId, refresh.callId);
+  assert.equal(credsOf(bed), undefined);
+  bed.close();
+});
+
+test("no pre-emptive credentials: qop-less (RFC 2069) or -sess challenges, preemptiveAuth off, a new Call-ID per refresh", async () => {
+  const cases: Array<{ name: string; settings?: Partial<RegistrantSettings>; header?: [string, string] }> = [
+    { name: "no qop", header: ["WWW-Authenticate", 'Digest realm="example.com", nonce="n1", algorithm=MD5'] },
+    { name: "MD5-sess", header: ["WWW-Authenticate", 'Digest realm="example.com", nonce="n1", qop="auth", algorithm=MD5-sess'] },
+    { name: "preemptiveAuth false", settings: { preemptiveAuth: false } },
+    { name: "keepCallId false", settings: { keepCallId: false } },
+  ];
+  for (const c of cases) {
+    const bed = new RegistrationBed(c.settings);
+    const reg = bed.add();
+    reg.enable();
+    await registerOnce(bed, 120, c.header);
+    assert.equal(reg.state, "REGISTERED", c.name);
+    await bed.advance(60_200); // granted 120 s: refreshed at half of it
+    assert.equal(reg.state, "REGISTERING", c.name);
+    assert.equal(credsOf(bed), undefined, c.name);
+    assert.equal(bed.totals.preemptiveSent, 0, c.name);
+    bed.close();
+  }
+});
+
+test("407: the refresh carries Proxy-Authorization before being asked", async () => {
+  const bed = new RegistrationBed();
+  const reg = bed.add();
+  reg.enable();
+  await registerOnce(bed, 1800, ["Proxy-Authenticate", 'Digest realm="example.com", nonce="p1", qop="auth"']);
+  await bed.advance(1_740_200);
+  assert.equal(bed.last().headers.has("authorization"), false);
+  assert.equal(credsOf(bed, "proxy-authorization")?.nc, "00000002");
+  bed.ok(1800);
+  assert.equal(reg.state, "REGISTERED");
+  assert.equal(bed.totals.preemptiveAccepted, 1);
+  bed.close();
+});
+
+test("the unregister carries pre-emptive credentials; a 401 to them is answered once", async () => {
+  const bed = new RegistrationBed();
+  const reg = bed.add();
+  reg.enable();
+  await registerOnce(bed, 3600);
+  reg.disable();
+  const done = reg.whenUnregistered();
+  await bed.advance(100);
+  assert.equal(bed.last().headers.get("expires"), "0");
+  assert.equal(credsOf(bed)?.nc, "00000002");
+  bed.answer(401, [challenge("n2", ", stale=true")]);
+  assert.equal(credsOf(bed)?.nonce, "n2");
+  bed.answer(200);
+  await done;
+  assert.equal(reg.isBound(), false);
+  assert.equal(bed.totals.unregistersSent, 2);
+  // Re-enabled: the first REGISTER asks for nothing (the challenge went with the binding).
+  reg.enable();
+  await bed.advance(200);
+  assert.equal(credsOf(bed), undefined);
+  bed.close();
+});
+
+test("a refresh failing over to another target of the set drops the first target's nonce", async () => {
+  const bed = new RegistrationBed();
+  bed.targets = [bed.targets[0]!, T2];
+  const reg = bed.add();
+  reg.enable();
+  await registerOnce(bed, 1800);
+  await bed.advance(1_740_200);
+  assert.equal(credsOf(bed)?.nonce, "n1");
+  bed.answer(503);
+  const sent = bed.transport.sent.filter((x) => x.message.kind === "request");
+  assert.equal(sent[sent.length - 1]!.target.remote.address, "192.0.2.21");
+  assert.equal(credsOf(bed), undefined);
+  assert.equal(reg.state, "REGISTERING");
+  bed.close();
+});
+
+test("no listener of the transport: a TLS client end names a .invalid host in Via (no port) and Contact, the same on every REGISTER; UDP cannot do without one", async () => {
+  const bed = new RegistrationBed();
+  bed.listenerFor = () => undefined;
+  bed.targets = [{ transport: "tls", address: "192.0.2.30", port: 5061, family: 4, host: "192.0.2.30" }];
+  const reg = bed.add();
+  reg.enable();
+  await bed.advance(100);
+  const r1 = bed.last();
+  const host = r1.topVia.host;
+  assert.match(host, /^[0-9a-f]{12}\.invalid$/);
+  assert.equal(r1.topVia.port, undefined);
+  assert.equal(r1.topVia.transport, "TLS");
+  assert.equal(r1.headers.get("contact"), `<sip:acc0@${host};transport=tls>`);
+  bed.answer(401, [challenge("n1")]);
+  assert.equal(bed.last().headers.get("contact"), r1.headers.get("contact"));
+  bed.ok(3600);
+  assert.equal(reg.state, "REGISTERED");
+
+  const udp = new RegistrationBed({ retryIntervalSec: 30 });
+  udp.listenerFor = () => undefined;
+  const reg2 = udp.add();
+  reg2.enable();
+  await udp.advance(100);
+  assert.equal(udp.registers().length, 0);
+  assert.equal(reg2.state, "REGISTER_TIMEOUT");
+  assert.match(reg2.status().lastError ?? "", /^no udp listener to reach 192\.0\.2\.20:5060/);
+  bed.close();
+  udp.close();
 });

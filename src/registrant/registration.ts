@@ -6,12 +6,17 @@
 // - Call-ID kept across refreshes, CSeq incremented on every REGISTER (§10.2.4); a new Call-ID and
 //   From tag after a failure (Kamailio reg_keep_callid).
 // - 401/407: answered with Digest (challenge.ts) in a new transaction, same Call-ID, CSeq + 1 (§22.2).
+// - Pre-emptive credentials: the registrar's last challenge is kept with its nonce-count, and the next
+//   REGISTER of the Call-ID (refresh, unregister) carries credentials for it with nc + 1 before being
+//   asked (qop challenges, no -sess; setting preemptiveAuth). A 401/407 answering those is no
+//   rejection: it is answered like a first challenge. Dropped after a failure and with a new Call-ID.
 // - Targets per RFC 3263 (§4.3): a timeout, transport error or 503 moves to the next target of the
 //   set before it counts as a failure; the target that accepted is remembered and tried first next time.
-// - Outbound (RFC 5626 §4.4.1): over TCP/TLS/WS the flow is kept alive with CRLF pings, and when it
-//   dies the account re-registers at once.
+// - Outbound (RFC 5626 §4.4.1): over TCP/TLS/WS, when the registrar confirms outbound (Require:
+//   outbound, §6), the flow is kept alive with CRLF pings, and when it dies the account re-registers at once.
+// - No listener of the transport (a client-only TLS or WebSocket end): Via and Contact name a .invalid
+//   host and the registrar reaches us over the connection.
 // - Unregister (§10.2.2): REGISTER with Expires: 0 for our contact, same Call-ID, one challenge answered.
-import { NonceCounts } from "../auth/client-auth.js";
 import type { DigestChallenge } from "../sip/headers/digest.js";
 import { newCallId, newTag } from "../sip/ids.js";
 import type { SipRequest, SipResponse } from "../sip/message.js";
@@ -24,13 +29,13 @@ import type { ClientHandlers, ClientTransaction } from "../transaction/types.js"
 import { isReliable, type ListenerInfo, type SendTarget } from "../transport/types.js";
 import type { Clock } from "../util/clock.js";
 import type { RandomSource } from "../util/random.js";
-import type { Account } from "./account.js";
+import { stableToken, type Account } from "./account.js";
 import { INITIAL_MACHINE_STATE, step, type CredentialsChoice, type MachineEvent, type MachineState, type StepResult } from "./account-machine.js";
 import { isInProgress, kamailioFlags, regStatus, type AccountState, type RegStatusCode, type StatusFacts } from "./account-state.js";
-import { answerChallenge, digestAccountOf, pickChallenge } from "./challenge.js";
+import { answerChallenge, digestAccountOf, DigestContext, pickChallenge } from "./challenge.js";
 import type { RegistrantTotals } from "./counters.js";
 import { buildRegister, contactValue, parseContactAddress, type ContactAddress } from "./register-request.js";
-import { challengesOf, flowTimerOf, grantedExpiry, minExpiresOf, ownContact, retryAfterOf, type OwnContact } from "./register-response.js";
+import { challengesOf, flowTimerOf, grantedExpiry, minExpiresOf, outboundConfirmed, ownContact, retryAfterOf, type OwnContact } from "./register-response.js";
 import { failureOfStatus, type Failure } from "./retry-policy.js";
 import type { RegistrantSettings } from "./settings.js";
 
@@ -72,12 +77,10 @@ class Attempt {
   targetIndex = 0;
   /** The request in flight: matches the transaction's callbacks to this attempt. */
   request: SipRequest | undefined;
-  challenge: DigestChallenge | undefined;
-  /** 401 → Authorization, 407 → Proxy-Authorization. */
-  challengeStatus = 401;
-  /** The nonce the credentials of the request in flight used, if it carried any. */
+  /** The nonce of the credentials the request in flight carries in answer to a challenge of this attempt. */
   sentNonce: string | undefined;
-  nonceCounts: NonceCounts | undefined;
+  /** The request in flight carries credentials sent before being asked (pre-emptive). */
+  preemptive = false;
   followUps = 0;
   contact = "";
   own: OwnContact | undefined;
@@ -129,6 +132,8 @@ export class Registration implements ClientHandlers {
   private lastSuccessAt = 0;
   private registeredAt: SipTarget | undefined;
   private flowId: number | undefined;
+  /** The registrar's newest challenge (see challenge.ts): answers within an attempt, pre-emptive credentials after. */
+  private digest: DigestContext | undefined;
   private attempt: Attempt | undefined;
   private unregisterPending = false;
   private unregisterWaiters: Array<() => void> | undefined;
@@ -223,6 +228,7 @@ export class Registration implements ClientHandlers {
   abandon(): void {
     this.host.scheduler.cancel(this.index);
     this.attempt = undefined;
+    this.digest = undefined;
     this.unregisterPending = false;
     this.resolveUnregisterWaiters();
   }
@@ -294,6 +300,7 @@ export class Registration implements ClientHandlers {
     if (freshCallId || this.callId === undefined) {
       this.callId = newCallId(this.host.random);
       this.fromTag = newTag(this.host.random);
+      this.digest = undefined; // its nonce belongs to the old Call-ID's exchange
     }
     const attempt = new Attempt(false);
     this.attempt = attempt;
@@ -336,23 +343,33 @@ export class Registration implements ClientHandlers {
     }
     const sendTarget = sendTargetOf(target, a.socket);
     const listener = this.host.listenerFor(sendTarget);
-    if (listener === undefined) {
+    const reliable = isReliable(target.transport);
+    let sentBy: SentBy;
+    // A forced socket of another transport (udp:... for a TLS registrar) is no address to be reached at over this one.
+    if (listener !== undefined && (listener.protocol === target.transport || !reliable)) sentBy = { host: listener.advertisedHost, port: listener.advertisedPort };
+    else if (reliable) sentBy = { host: this.clientOnlyHost(), port: undefined };
+    else {
       this.targetFailed(attempt, { kind: "transport" }, `no ${target.transport} listener to reach ${target.address}:${target.port}`);
       return;
     }
-    attempt.contact = contactValue(a, this.contactAddress(listener), target.transport);
+    attempt.contact = contactValue(a, this.contactAddress(sentBy), target.transport);
     attempt.own = undefined;
     let authorization: { name: "Authorization" | "Proxy-Authorization"; value: string } | undefined;
     attempt.sentNonce = undefined;
-    if (credentials !== "none" && attempt.challenge !== undefined) {
-      attempt.nonceCounts ??= new NonceCounts(4);
-      const answer = answerChallenge(attempt.challenge, digestAccountOf(a), a.registrar, attempt.nonceCounts, this.host.random);
+    attempt.preemptive = false;
+    const d = this.digest;
+    const answering = credentials !== "none" && d !== undefined;
+    // A REGISTER nobody asked credentials for yet carries them when the last challenge of this Call-ID may be reused.
+    const preemptive = credentials === "none" && d !== undefined && d.reusable && this.host.settings.preemptiveAuth && d.from(target);
+    if (answering || preemptive) {
+      const answer = answerChallenge(d, digestAccountOf(a), a.registrar, this.host.random);
       if (!answer.ok) {
         this.attemptFailedEarly(attempt, { kind: answer.kind }, answer.message);
         return;
       }
-      authorization = { name: attempt.challengeStatus === 407 ? "Proxy-Authorization" : "Authorization", value: answer.value };
-      attempt.sentNonce = attempt.challenge.nonce;
+      authorization = { name: d.status === 407 ? "Proxy-Authorization" : "Authorization", value: answer.value };
+      if (answering) attempt.sentNonce = d.nonce;
+      else attempt.preemptive = true;
     }
     this.cseq++;
     const req = buildRegister({
@@ -365,12 +382,13 @@ export class Registration implements ClientHandlers {
       userAgent: a.userAgent ?? this.host.settings.userAgent,
       ...(authorization === undefined ? {} : { authorization }),
     });
-    addVia(req, { transport: target.transport, host: listener.advertisedHost, port: listener.advertisedPort }, this.host.random);
+    addVia(req, { transport: target.transport, host: sentBy.host, port: sentBy.port }, this.host.random);
     attempt.request = req;
     const totals = this.host.totals;
     if (attempt.unregister) totals.unregistersSent++;
     else totals.registersSent++;
-    if (authorization !== undefined) totals.challengesAnswered++;
+    if (attempt.sentNonce !== undefined) totals.challengesAnswered++;
+    else if (attempt.preemptive) totals.preemptiveSent++;
     try {
       this.host.sendRequest(req, sendTarget, this);
     } catch (e) {
@@ -379,10 +397,21 @@ export class Registration implements ClientHandlers {
     }
   }
 
-  private contactAddress(listener: ListenerInfo): ContactAddress {
+  private contactAddress(sentBy: SentBy): ContactAddress {
     const configured = this.account.contactAddress ?? this.host.settings.contactAddress;
     if (configured !== undefined) return parseContactAddress(configured);
-    return { host: listener.advertisedHost, port: listener.advertisedPort, params: "" };
+    return { host: sentBy.host, port: sentBy.port, params: "" };
+  }
+
+  /**
+   * Via sent-by and Contact host when no listener of the transport exists (`--register ...;transport=tls`
+   * on a server listening on UDP only): the connection is opened as a client, nothing can connect back,
+   * so a name under .invalid (RFC 6761 §6.4) says so, as RFC 7118 §8's WebSocket examples do; the
+   * registrar reaches us over the connection (RFC 5626 flows, or its NAT handling). Derived from the
+   * account id, so it is the same on every REGISTER and across restarts.
+   */
+  private clientOnlyHost(): string {
+    return `${stableToken(`client:${this.account.id}`, 6)}.invalid`;
   }
 
   // ---- answers ----
@@ -437,13 +466,19 @@ export class Registration implements ClientHandlers {
     }
     const now = this.host.clock.now();
     const target = a.targets[a.targetIndex];
+    if (a.preemptive) this.host.totals.preemptiveAccepted++;
+    // Kept for the next REGISTER only when it may be used again.
+    if (this.digest !== undefined && !(this.digest.reusable && this.host.settings.preemptiveAuth)) this.digest = undefined;
     if (granted > 0 && target !== undefined) {
       this.boundUntil = now + granted * 1000;
       this.lastSuccessAt = now;
       this.registeredAt = this.host.internTarget(target);
       this.host.totals.registered++;
-      if (this.account.supportOutbound && isReliable(target.transport)) {
+      // RFC 5626 keepalives only on a flow the registrar took as one: its 2xx says Require: outbound (§6).
+      if (this.account.supportOutbound && outboundConfirmed(res)) {
         this.flowId = this.host.keepFlowAlive(sendTargetOf(target, this.account.socket), flowTimerOf(res));
+      } else {
+        this.flowId = undefined;
       }
       this.step({ kind: "success", grantedSec: granted });
     } else {
@@ -465,10 +500,11 @@ export class Registration implements ClientHandlers {
       return;
     }
     const c = pick.challenge;
+    // Only credentials answering a challenge of this attempt can be rejected; pre-emptive ones were a guess.
     const credentialsSent = a.sentNonce !== undefined;
     const repeatedNonce = credentialsSent && a.sentNonce === c.nonce;
-    a.challenge = c;
-    a.challengeStatus = res.status;
+    if (a.preemptive) this.host.totals.preemptiveChallenged++;
+    this.learn(c, res.status, a);
     const detail = credentialsSent && !c.stale ? `credentials answered by ${res.status} ${res.reason}${repeatedNonce ? " with the same nonce" : " with a new nonce"}` : undefined;
     const before = this.m.failures;
     const previousError = this.lastError;
@@ -479,11 +515,19 @@ export class Registration implements ClientHandlers {
     else this.lastError = previousError;
   }
 
+  /** Keeps the challenge of a 401/407 to answer it (and later requests with its nonce). */
+  private learn(c: DigestChallenge, status: number, a: Attempt): void {
+    const target = a.targets[a.targetIndex];
+    if (target === undefined) return;
+    const s = status === 407 ? 407 : 401;
+    this.digest = this.digest === undefined ? new DigestContext(c, s, target) : this.digest.next(c, s, target);
+  }
+
   /** Moves to the next target when one is left (RFC 3263 §4.3); true when it did. */
   private nextTarget(a: Attempt, why: string): boolean {
     if (a.targetIndex + 1 >= a.targets.length) return false;
     a.targetIndex++;
-    a.challenge = undefined;
+    this.digest = undefined; // the old target's nonce
     a.sentNonce = undefined;
     this.host.totals.targetFailovers++;
     this.step({ kind: "next-target" }, `${why}; trying ${describe(a)}`);
@@ -497,6 +541,7 @@ export class Registration implements ClientHandlers {
 
   private failAttempt(failure: Failure, message: string): void {
     this.attempt = undefined;
+    this.digest = undefined;
     this.lastError = message;
     this.host.totals.failures[failure.kind]++;
     this.step({ kind: "failure", failure }, message);
@@ -530,8 +575,8 @@ export class Registration implements ClientHandlers {
       const pick = pickChallenge(challengesOf(res), this.account.realm);
       if (pick.kind === "usable") {
         a.answered = true;
-        a.challenge = pick.challenge;
-        a.challengeStatus = res.status;
+        if (a.preemptive) this.host.totals.preemptiveChallenged++;
+        this.learn(pick.challenge, res.status, a);
         this.host.scheduler.charge();
         this.transmit(a, "answer");
         return;
@@ -546,6 +591,7 @@ export class Registration implements ClientHandlers {
       this.boundUntil = 0;
       this.registeredAt = undefined;
       this.flowId = undefined;
+      this.digest = undefined;
     }
     if (error !== undefined) this.lastError = error;
     this.resolveUnregisterWaiters();
@@ -557,6 +603,12 @@ export class Registration implements ClientHandlers {
     this.unregisterWaiters = undefined;
     if (w !== undefined) for (const f of w) f();
   }
+}
+
+/** Where our requests say they come from: Via sent-by and the default Contact address. */
+interface SentBy {
+  host: string;
+  port: number | undefined;
 }
 
 function sendTargetOf(t: SipTarget, listenerId: string | undefined): SendTarget {

@@ -1,10 +1,14 @@
 // Where an account's REGISTERs go (RFC 3263 §4): the outbound proxy when it has one, else the
 // registrar URI, resolved by the shared Rfc3263Resolver (NAPTR, SRV, A/AAAA, with its TTL cache) into
 // the ordered targets the registration tries one after the other.
-import type { Rfc3263Resolver } from "../dns/rfc3263-resolver.js";
+import { DnsCache } from "../dns/dns-cache.js";
+import { NodeDnsBackend } from "../dns/node-dns-backend.js";
+import { Rfc3263Resolver } from "../dns/rfc3263-resolver.js";
 import type { ResolveInput, SipTarget, SipTransportName } from "../dns/types.js";
 import { parseSipUri } from "../sip/uri.js";
 import { ALL_PROTOCOLS } from "../transport/types.js";
+import type { Clock } from "../util/clock.js";
+import type { RandomSource } from "../util/random.js";
 import type { Account } from "./account.js";
 
 export interface TargetResolver {
@@ -17,7 +21,15 @@ const MAX_INPUTS = 1024;
 export class UriTargetResolver implements TargetResolver {
   private readonly inputs = new Map<string, ResolveInput>();
 
-  constructor(private readonly resolver: Pick<Rfc3263Resolver, "resolveSipUri">) {}
+  /**
+   * `resolver` serves every account; `webSocketResolver`, when given, the accounts that name ws or wss
+   * themselves (the transport layer opens WebSocket connections as a client, RFC 7118 §4.1). Kept apart
+   * so that the registrar domains' NAPTR records never switch an account to WebSocket on their own.
+   */
+  constructor(
+    private readonly resolver: Pick<Rfc3263Resolver, "resolveSipUri">,
+    private readonly webSocketResolver: Pick<Rfc3263Resolver, "resolveSipUri"> = resolver,
+  ) {}
 
   resolve(account: Account): Promise<SipTarget[]> {
     const uri = account.outboundProxy ?? account.registrar;
@@ -28,7 +40,8 @@ export class UriTargetResolver implements TargetResolver {
       if (this.inputs.size >= MAX_INPUTS) this.inputs.clear();
       this.inputs.set(key, input);
     }
-    return this.resolver.resolveSipUri(input);
+    const webSocket = input.transport === "ws" || input.transport === "wss";
+    return (webSocket ? this.webSocketResolver : this.resolver).resolveSipUri(input);
   }
 }
 
@@ -43,4 +56,10 @@ export function resolveInputOf(uriText: string, transport: SipTransportName | un
   const maddr = u.params.get("maddr");
   if (typeof maddr === "string" && maddr !== "") input.maddr = maddr;
   return input;
+}
+
+/** RFC 3263 over the system's DNS (node:dns) behind one TTL cache; WebSocket only for accounts that name it. */
+export function systemTargetResolver(clock: Clock, random: RandomSource): UriTargetResolver {
+  const common = { backend: new DnsCache(new NodeDnsBackend(), clock), cache: false as const, clock, random };
+  return new UriTargetResolver(new Rfc3263Resolver(common), new Rfc3263Resolver({ ...common, supportedTransports: ALL_PROTOCOLS }));
 }

@@ -91,8 +91,10 @@ export class RegistrationBed implements RegistrationHost {
   }
 
   sendRequest: RegistrationHost["sendRequest"] = (req, target, handlers) => this.layer.sendRequest(req, target, handlers);
-  listenerFor(): ListenerInfo | undefined {
-    return TEST_LISTENER;
+  /** TEST_LISTENER for UDP; a listener of the same address for the other transports. */
+  listenerFor(target: SendTarget): ListenerInfo | undefined {
+    if (target.protocol === "udp") return TEST_LISTENER;
+    return { ...TEST_LISTENER, id: `${target.protocol}:192.0.2.1:5060`, protocol: target.protocol };
   }
   resolveTargets(): Promise<SipTarget[]> {
     return this.dnsError === undefined ? Promise.resolve(this.targets) : Promise.reject(this.dnsError);

@@ -147,6 +147,7 @@ export class SipregServer {
         maxRetries: r.maxRetries,
         forbiddenRetryIntervalSec: r.forbiddenRetryIntervalSec,
         fatalRetryIntervalSec: r.fatalRetryIntervalSec,
+        preemptiveAuth: r.preemptiveAuth,
       },
       clock: this.clock,
       logger: this.logger,

@@ -7,6 +7,7 @@ import { TransportLayer, type TransportOptions } from "../transport/transport-la
 import type { ListenerInfo, ListenerSpec } from "../transport/types.js";
 import type { ConnectionInfo } from "../transport/connection.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import { TimerWheel } from "../util/timer-wheel.js";
 import { silentLogger, type Logger } from "../util/logger.js";
 import { defaultRandom, type RandomSource } from "../util/random.js";
 
@@ -29,14 +30,19 @@ export class SipStack {
   readonly logger: Logger;
   private readonly specs: ListenerSpec[];
   private started = false;
+  private readonly ownWheel: TimerWheel | undefined;
 
   constructor(options: SipStackOptions) {
     const clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger();
     this.specs = options.listen;
-    this.transport = new TransportLayer({ ...options.transport, clock });
+    // One timer wheel for the transactions and the transport's UDP keepalives: the one given, or the stack's own.
+    this.ownWheel = options.transactions?.wheel === undefined ? new TimerWheel({ clock }) : undefined;
+    const wheel = options.transactions?.wheel ?? this.ownWheel!;
+    this.transport = new TransportLayer({ wheel, ...options.transport, clock });
     this.transactions = new TransactionLayer({
       ...options.transactions,
+      wheel,
       transport: this.transport,
       clock,
       random: options.random ?? defaultRandom,
@@ -79,6 +85,7 @@ export class SipStack {
 
   async stop(): Promise<void> {
     this.transactions.close();
+    this.ownWheel?.stop();
     await this.transport.close();
   }
 }

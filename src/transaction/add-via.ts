@@ -10,13 +10,14 @@ export interface ViaSentBy {
   transport: TransportProtocol;
   /** Address or name to advertise (IPv6 with or without brackets). */
   host: string;
-  port: number;
+  /** Left out when the sender has no port to be reached at (a client-only WebSocket or TLS end, RFC 7118 §8's examples). */
+  port: number | undefined;
 }
 
-/** Prepends `Via: SIP/2.0/<T> host:port;branch=z9hG4bK...;rport` and returns the branch. */
+/** Prepends `Via: SIP/2.0/<T> host[:port];branch=z9hG4bK...;rport` and returns the branch. */
 export function addVia(req: SipRequest, sentBy: ViaSentBy, random: RandomSource): string {
   const branch = newBranch(random);
-  req.headers.prepend("Via", `SIP/2.0/${viaTransportName(sentBy.transport)} ${hostForSip(sentBy.host)}:${sentBy.port};branch=${branch};rport`);
+  req.headers.prepend("Via", `SIP/2.0/${viaTransportName(sentBy.transport)} ${hostForSip(sentBy.host)}${sentBy.port === undefined ? "" : `:${sentBy.port}`};branch=${branch};rport`);
   req.invalidate();
   return branch;
 }

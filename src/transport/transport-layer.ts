@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, type ParserLimits } from "../sip/limits.js";
 import type { FrameEvent } from "../sip/stream-framer.js";
 import type { SipMessage } from "../sip/message.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import { TimerWheel } from "../util/timer-wheel.js";
 import { StreamConnection, WsConnection, type Connection, type ConnectionEvents, type ConnectionInfo } from "./connection.js";
 import { ConnectionTable } from "./connection-table.js";
 import { familyOf, formatEndpoint, hostForSip, normaliseAddress } from "./endpoint.js";
@@ -17,8 +18,10 @@ import { TransportError } from "./errors.js";
 import { sweepAction, type SweepPolicy } from "./flow-sweep.js";
 import { openStream, openWs, type OutboundSettings } from "./outbound.js";
 import { stampTopVia } from "./response-routing.js";
+import { answerBindingRequest, parseStun, STUN_BINDING_REQUEST, STUN_BINDING_SUCCESS } from "./stun.js";
 import { StreamListener } from "./stream-listener.js";
 import { UdpListener } from "./udp-listener.js";
+import { UdpKeepalives, type UdpFlowFailedHandler, type UdpKeepaliveInfo, type UdpKeepaliveStats } from "./udp-keepalive.js";
 import { localOf, remoteOf, WsListener } from "./ws-listener.js";
 import type { Endpoint, InboundMessage, ListenerInfo, ListenerSpec, Origin, SendTarget, TlsSettings } from "./types.js";
 
@@ -41,6 +44,8 @@ export interface TransportOptions {
   /** UDP receive buffer size to ask the kernel for. */
   udpRecvBufferBytes?: number;
   clock?: Clock;
+  /** The timer wheel STUN keepalives of UDP flows run on (RFC 5626 §4.4.2); default: one of its own, made on first use. */
+  wheel?: TimerWheel;
 }
 
 /** Callbacks into the layer above. Whatever they throw (or reject with) is caught: the transport carries on. */
@@ -67,6 +72,10 @@ export interface TransportStats {
   connectionsRefused: number;
   pingsReceived: number;
   pongsReceived: number;
+  /** STUN Binding requests answered on UDP listeners (RFC 5626 §8). */
+  stunRequests: number;
+  /** STUN Binding responses that answered one of our UDP keepalives (RFC 5626 §4.4.2). */
+  stunResponses: number;
 }
 
 type AnyListener = { info: ListenerInfo; udp?: UdpListener; close(): Promise<void> };
@@ -83,6 +92,9 @@ export class TransportLayer {
   private readonly sweepIntervalMs: number;
   private readonly udpRecvBufferBytes: number | undefined;
   private readonly outbound: OutboundSettings;
+  private wheel: TimerWheel | undefined;
+  private readonly ownsWheel: boolean;
+  private udpKeepalives: UdpKeepalives | undefined;
   private readonly listenersList: AnyListener[] = [];
   private readonly table = new ConnectionTable();
   /** onError callbacks of sends queued on connections still being set up. */
@@ -103,6 +115,8 @@ export class TransportLayer {
     connectionsRefused: 0,
     pingsReceived: 0,
     pongsReceived: 0,
+    stunRequests: 0,
+    stunResponses: 0,
   };
   private readonly connEvents: ConnectionEvents;
 
@@ -118,6 +132,8 @@ export class TransportLayer {
     this.maxConnections = options.maxConnections ?? 100_000;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 1000;
     this.udpRecvBufferBytes = options.udpRecvBufferBytes;
+    this.wheel = options.wheel;
+    this.ownsWheel = options.wheel === undefined;
     this.connEvents = {
       onFrames: (conn, frames) => this.onFrames(conn, frames),
       onFramingError: (conn, err) => this.onFramingError(conn, err),
@@ -148,7 +164,7 @@ export class TransportLayer {
     // Events reach the closures below only after the await, once `info` is set.
     let info: ListenerInfo | undefined;
     if (protocol === "udp") {
-      const udp = await UdpListener.bind(host, port, (buf, remote) => info && this.onDatagram(buf, remote, info), this.udpRecvBufferBytes);
+      const udp = await UdpListener.bind(host, port, (buf, remote) => info && this.onDatagram(buf, remote, info, udp), this.udpRecvBufferBytes);
       info = mkInfo(udp.local);
       listener = { info, udp, close: () => udp.close() };
     } else if (protocol === "tcp" || protocol === "tls") {
@@ -243,6 +259,44 @@ export class TransportLayer {
     return true;
   }
 
+  /**
+   * STUN keepalives on the UDP flow from `listenerId` (default: the UDP listener of the remote's family)
+   * to `remote` (RFC 5626 §4.4.2): a Binding request every interval drawn in [minIntervalMs,
+   * maxIntervalMs]; no answer after the RFC 5389 retransmissions, or a changed XOR-MAPPED-ADDRESS, calls
+   * `onFailed` once and stops. Returns the flow id (negative: never a connection id), or undefined
+   * when there is no such UDP listener.
+   */
+  startUdpKeepalive(listenerId: string | undefined, remote: Endpoint, minIntervalMs: number, maxIntervalMs: number, onFailed: UdpFlowFailedHandler): number | undefined {
+    if (this.closing) return undefined;
+    const r: Endpoint = { address: normaliseAddress(remote.address), port: remote.port };
+    if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) return undefined;
+    const fam = familyOf(r.address);
+    const byId = listenerId === undefined ? undefined : this.listenersList.find((x) => x.udp !== undefined && x.info.id === listenerId);
+    const l = byId ?? this.listenersList.find((x) => x.udp !== undefined && familyOf(x.info.local.address) === fam);
+    if (l === undefined || familyOf(l.info.local.address) !== fam) return undefined;
+    return this.keepalives().start(l.info.id, r, minIntervalMs, maxIntervalMs, onFailed);
+  }
+
+  /** Stops the STUN keepalives of a UDP flow; false when they are not running. */
+  stopUdpKeepalive(id: number): boolean {
+    return this.udpKeepalives?.stop(id) ?? false;
+  }
+
+  /** A UDP flow kept alive with STUN (for inspection and tests). */
+  udpKeepalive(id: number): UdpKeepaliveInfo | undefined {
+    return this.udpKeepalives?.info(id);
+  }
+
+  /** The ids of the UDP flows kept alive with STUN. */
+  udpKeepaliveIds(): number[] {
+    return this.udpKeepalives?.ids() ?? [];
+  }
+
+  /** Counters of the STUN keepalives sent from this layer (RFC 5626 §4.4.2). */
+  udpKeepaliveStats(): UdpKeepaliveStats {
+    return this.udpKeepalives?.stats() ?? { flows: 0, requestsSent: 0, responses: 0, failures: 0 };
+  }
+
   closeConnection(connectionId: number): void {
     this.table.get(connectionId)?.close();
   }
@@ -257,6 +311,8 @@ export class TransportLayer {
     this.closing = true;
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
+    this.udpKeepalives?.stopAll();
+    if (this.ownsWheel) this.wheel?.stop();
     const conns = [...this.table.all()];
     for (const c of conns) c.close();
     const listeners = this.listenersList.splice(0);
@@ -265,10 +321,54 @@ export class TransportLayer {
 
   // ---- inbound ----
 
-  private onDatagram(buf: Buffer, remote: Endpoint, info: ListenerInfo): void {
+  private onDatagram(buf: Buffer, remote: Endpoint, info: ListenerInfo, udp: UdpListener): void {
+    // One byte decides (RFC 7983 §7, RFC 5626 §4.4.2): SIP starts with a letter or CR/LF, STUN with 0-3.
+    if (buf.length > 0 && buf[0]! < 4) {
+      this.onStun(buf, remote, udp);
+      return;
+    }
     if (isUdpKeepalive(buf)) return;
     const origin: Origin = { protocol: "udp", remote: { address: normaliseAddress(remote.address), port: remote.port }, local: info.local, listenerId: info.id, connectionId: undefined };
     this.deliver(buf, origin, true);
+  }
+
+  /** STUN on a UDP listener: answer Binding requests (RFC 5626 §8), hand responses to the keepalives; drop the rest. */
+  private onStun(buf: Buffer, remote: Endpoint, udp: UdpListener): void {
+    try {
+      const msg = parseStun(buf);
+      if (msg === undefined) return;
+      if (msg.type === STUN_BINDING_REQUEST) {
+        const reply = answerBindingRequest(msg, { address: normaliseAddress(remote.address), port: remote.port });
+        if (reply === undefined) return;
+        this.stats.stunRequests++;
+        udp.send(reply, remote, () => this.stats.sendErrors++);
+      } else if (msg.type === STUN_BINDING_SUCCESS && this.udpKeepalives?.onResponse(msg, remote) === true) {
+        this.stats.stunResponses++;
+      }
+    } catch (err) {
+      // The codec does not throw; should it ever, a datagram must not take the socket down.
+      this.safe(() => {
+        throw err;
+      });
+    }
+  }
+
+  private keepalives(): UdpKeepalives {
+    if (this.udpKeepalives !== undefined) return this.udpKeepalives;
+    this.wheel ??= new TimerWheel({ clock: this.clock });
+    this.udpKeepalives = new UdpKeepalives({
+      wheel: this.wheel,
+      send: (listenerId, remote, data) => {
+        const l = this.listenersList.find((x) => x.info.id === listenerId)?.udp;
+        if (l === undefined) {
+          this.stats.sendErrors++;
+          return;
+        }
+        l.send(data, remote, () => this.stats.sendErrors++);
+      },
+      report: (fn) => this.safe(fn),
+    });
+    return this.udpKeepalives;
   }
 
   private onFrames(conn: Connection, frames: FrameEvent[]): void {
@@ -496,14 +596,9 @@ function originOf(conn: Connection): Origin {
   return { protocol: conn.protocol, remote: conn.remote, local: conn.local, listenerId: conn.listenerId, connectionId: conn.id };
 }
 
-/**
- * Datagrams that are not SIP and need no answer: empty ones, CRLF keepalives, and STUN (first byte 0-3,
- * RFC 7983 §7), which RFC 5626 §4.4.2 uses for UDP keepalives; STUN binding answers are not implemented.
- */
+/** Datagrams that are not SIP and need no answer: empty ones and CRLF keepalives (STUN is sorted out before). */
 function isUdpKeepalive(buf: Buffer): boolean {
   if (buf.length === 0) return true;
-  const first = buf[0]!;
-  if (first < 4) return true;
   for (const b of buf) if (b !== 13 && b !== 10) return false;
   return true;
 }
