@@ -200,6 +200,8 @@ for (const protocol of TRANSPORTS) {
       assert.equal(w.registrant.counters().unregistersSent, 1, "pre-emptive credentials: no 401 to the unregister");
       assert.equal(w.registrar.stats().auth_challenges, challenges);
       assert.equal(w.registrant.status("a0"), -3);
+      // No account is bound over the flow any more: its pings stop (the idle timeout may then close it).
+      await until(() => w.client.transport.connections().find((c) => c.id === conn2.id)?.keepaliveMs === 0, "keepalives stopped after disable", 2000);
     } finally {
       await w.close();
     }

@@ -128,8 +128,10 @@ export class Registrant {
   /** UDP flows kept alive with STUN, by "listener|address|port" and by flow id; shared by the accounts bound over them. */
   private readonly udpFlows = new Map<string, UdpFlow>();
   private readonly udpFlowById = new Map<number, UdpFlow>();
-  /** Per account (by index): the UDP flow id it is counted in, 0 = none. */
+  /** Per account (by index): the flow id it is counted in (UDP < 0, connection > 0), 0 = none. */
   private udpFlowOf = new Float64Array(0);
+  /** Accounts bound over each connection kept alive with CRLF pings, by connection id. */
+  private readonly connectionFlowRefs = new Map<number, number>();
   private readonly onUdpFlowFailed = (id: number, reason: UdpFlowFailure): void => {
     const flow = this.udpFlowById.get(id);
     if (flow !== undefined) this.dropUdpFlow(flow, false);
@@ -195,6 +197,7 @@ export class Registrant {
     for (const reg of this.byIndex) reg?.abandon();
     for (const flow of [...this.udpFlowById.values()]) this.dropUdpFlow(flow, true);
     this.udpFlowOf.fill(0);
+    this.connectionFlowRefs.clear();
     this.scheduler.stop();
     if (this.ownsWheel) this.wheel.stop();
     this.logger.info({ unregistered: waits.length }, "registrant stopped");
@@ -560,23 +563,34 @@ export class Registrant {
   }
 
   /**
-   * Counts `reg` in the UDP flow it is bound over (none when disabled or `gone`), and stops a flow's
-   * keepalives when its last account leaves it (unregistered, disabled, removed, re-registered elsewhere).
+   * Counts `reg` in the flow it is bound over (none when disabled or `gone`): a UDP flow kept alive with
+   * STUN (negative id) or a connection kept alive with CRLF pings (positive id). When the last account
+   * leaves a flow (unregistered, disabled, removed, re-registered elsewhere) its keepalives stop; an
+   * unused connection is then closed by the transport's idle timeout.
    */
   private syncUdpFlow(reg: Registration, gone: boolean): void {
     const i = reg.index;
     const had = i < this.udpFlowOf.length ? this.udpFlowOf[i]! : 0;
     const f = reg.flow;
-    let want = !gone && f !== undefined && f < 0 && reg.state !== "DISABLED" ? f : 0;
+    let want = !gone && f !== undefined && f !== 0 && reg.state !== "DISABLED" ? f : 0;
     if (want === had) return;
-    if (had !== 0) {
+    if (had < 0) {
       const old = this.udpFlowById.get(had);
       if (old !== undefined && --old.refs <= 0) this.dropUdpFlow(old, true);
+    } else if (had > 0) {
+      const refs = (this.connectionFlowRefs.get(had) ?? 1) - 1;
+      if (refs > 0) this.connectionFlowRefs.set(had, refs);
+      else {
+        this.connectionFlowRefs.delete(had);
+        this.stack.transport.startKeepalive(had, 0); // 0 stops the pings (no-op once the connection is gone)
+      }
     }
-    if (want !== 0) {
+    if (want < 0) {
       const flow = this.udpFlowById.get(want);
       if (flow === undefined) want = 0; // failed or stopped meanwhile
       else flow.refs++;
+    } else if (want > 0) {
+      this.connectionFlowRefs.set(want, (this.connectionFlowRefs.get(want) ?? 0) + 1);
     }
     if (i >= this.udpFlowOf.length) {
       if (want === 0) return;

@@ -129,6 +129,9 @@ function makeBinding(c: ContactIntent, f: RequestFacts, ruid: string): Binding {
 // The contact is behind NAT when the address it names is not where its REGISTER came from.
 function isNatted(uri: SipUri, source: RequestFacts["source"]): boolean {
   const host = uri.host.startsWith("[") ? uri.host.slice(1, -1) : uri.host;
+  // A ".invalid" host (RFC 6761 §6.4; RFC 7118 §5 for WebSocket clients) is reachable only over the
+  // flow the REGISTER came on: routed to the source like a NATed contact.
+  if (/\.invalid\.?$/i.test(host)) return true;
   if (!/^[0-9.]+$/.test(host) && !host.includes(":")) return false;
   const defaultPort = uri.scheme === "sips" ? 5061 : 5060;
   return host !== source.address || (uri.port ?? defaultPort) !== source.port;

@@ -196,6 +196,14 @@ test("NAT: the source is stored and the 200 adds received= for a NATed contact (
   assert.doesNotMatch(contactsOf(res2)[0]!, /received/);
 });
 
+test("a .invalid contact host (RFC 7118 §5, WebSocket and client-only TLS UAs) is routed to the source like a NATed one", async () => {
+  const h = await harness();
+  await h.send(register({ contacts: ["<sip:alice@df7jal23ls0d.invalid;transport=ws>"] }), natOrigin(40002));
+  const b = h.store.get("alice@example.com")[0]!;
+  assert.equal(b.natted, true);
+  assert.deepEqual(b.source, { protocol: "udp", address: "203.0.113.7", port: 40002 });
+});
+
 test("q is kept, default_q applies when absent", async () => {
   const h = await harness({ defaultQ1000: 300 });
   const res = await h.send(register({ contacts: ["<sip:a@192.0.2.1>;q=0.8", "<sip:b@192.0.2.2>"] }));
