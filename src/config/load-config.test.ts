@@ -398,10 +398,21 @@ test("third-party rules and advertise addresses are checked", (t) => {
 
 test("registrant: defaults, and preemptive_auth turned off", (t) => {
   const d = loadConfig(undefined, {}, { cwd: "/x" }).registrant;
-  assert.deepEqual(d, { accounts: [], uacregTable: false, maxRegistersPerSecond: 1000, retryIntervalSec: 60, maxRetries: 10, forbiddenRetryIntervalSec: 0, fatalRetryIntervalSec: 0, preemptiveAuth: true });
+  assert.deepEqual(d, { accounts: [], uacregTable: false, maxRegistersPerSecond: 1000, retryIntervalSec: 60, maxRetries: 10, forbiddenRetryIntervalSec: 0, fatalRetryIntervalSec: 0, preemptiveAuth: true, tlsCa: undefined, tlsVerify: true });
   const dir = configDir(t, { "sipreg.yaml": "registrant: { preemptive_auth: false, accounts: ['alice:pw@sip.example.com;transport=wss'] }\n" });
   const c = loadConfig("sipreg.yaml", {}, { cwd: dir }).registrant;
   assert.equal(c.preemptiveAuth, false);
   assert.deepEqual(c.accounts, ["alice:pw@sip.example.com;transport=wss"]);
   assert.match(configError(t, "registrant: { preemptive_auth: maybe }\n").message, /registrant\.preemptive_auth: expected/);
+});
+
+test("registrant.tls_ca is read relative to the config file; a missing or non-PEM file names the key", (t) => {
+  const dir = configDir(t, { "sipreg.yaml": "registrant: { tls_ca: certs/cert.pem, tls_verify: false }\n" });
+  const pem = readFileSync(join(dir, "certs", "cert.pem"), "utf8");
+  const c = loadConfig("sipreg.yaml", {}, { cwd: dir }).registrant;
+  assert.equal(c.tlsCa?.toString("utf8"), pem);
+  assert.equal(c.tlsVerify, false);
+  assert.match(configError(t, "registrant: { tls_ca: nowhere.pem }\n").message, /registrant\.tls_ca: expected a readable PEM file/);
+  const bad = configDir(t, { "sipreg.yaml": "registrant: { tls_ca: ca.txt }\n", "ca.txt": "not a certificate" });
+  assert.throws(() => loadConfig("sipreg.yaml", {}, { cwd: bad }), /registrant\.tls_ca: expected a PEM file/);
 });

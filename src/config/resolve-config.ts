@@ -6,6 +6,7 @@ import type { FileConfig } from "./schema.js";
 import { ProblemList, type FileLocator } from "./problems.js";
 import { resolveListeners } from "./resolve-listeners.js";
 import { resolveUsers } from "./resolve-users.js";
+import { readPemFile } from "./tls-files.js";
 import type { AuthConfig, ConfigOverrides, SipregConfig } from "./types.js";
 
 export interface ResolveContext {
@@ -28,6 +29,12 @@ export function resolveConfig(config: FileConfig, overrides: ConfigOverrides, ct
   if (auth.enabled && auth.users.length === 0 && !auth.subscriberTable) {
     problems.inFile(ctx.file, ["auth", "enabled"], "is true, but there are no users and subscriber_table is false: no one could register");
   }
+  let tlsCa: Buffer | undefined;
+  if (config.registrant.tls_ca !== undefined) {
+    const ca = readPemFile(resolve(ctx.baseDir, config.registrant.tls_ca));
+    if (ca.ok) tlsCa = ca.contents;
+    else problems.inFile(ctx.file, ["registrant", "tls_ca"], ca.detail);
+  }
   problems.throwIfAny();
   return {
     configFile: ctx.configFile,
@@ -46,6 +53,8 @@ export function resolveConfig(config: FileConfig, overrides: ConfigOverrides, ct
       forbiddenRetryIntervalSec: config.registrant.forbidden_retry_interval,
       fatalRetryIntervalSec: config.registrant.fatal_retry_interval,
       preemptiveAuth: config.registrant.preemptive_auth,
+      tlsCa,
+      tlsVerify: config.registrant.tls_verify,
     },
     timers: { t1Ms: config.transactions.t1, t2Ms: config.transactions.t2, t4Ms: config.transactions.t4 },
     limits: {

@@ -189,6 +189,8 @@ const registrantSection = section({
   forbidden_retry_interval: integer(0, 86_400).default(0),
   fatal_retry_interval: integer(0, 86_400).default(0),
   preemptive_auth: boolean().default(true),
+  tls_ca: text(true).optional(),
+  tls_verify: boolean().default(true),
 });
 
 function isRegisterSpec(text: string): boolean {

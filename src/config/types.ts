@@ -67,6 +67,10 @@ export interface RegistrantConfig {
   fatalRetryIntervalSec: number;
   /** Refreshes and unregisters carry credentials for the last challenge before being asked. */
   preemptiveAuth: boolean;
+  /** PEM certificates trusted, besides the system's, when connecting out over TLS/WSS (file read in). */
+  tlsCa: Buffer | undefined;
+  /** Verify the registrar's certificate on outgoing TLS/WSS connections. */
+  tlsVerify: boolean;
 }
 
 export interface LocationConfig {

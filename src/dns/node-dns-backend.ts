@@ -1,6 +1,7 @@
 // DnsBackend over node:dns/promises, with its own servers, timeout and retry count.
 import { Resolver } from "node:dns/promises";
 import { DnsError } from "./dns-error.js";
+import { HostsFile } from "./hosts-file.js";
 import type { AddressRecord, DnsBackend, DnsRecordType, NaptrRecord, SrvRecord } from "./types.js";
 
 export interface NodeDnsBackendOptions {
@@ -15,7 +16,15 @@ export interface NodeDnsBackendOptions {
    * real TTL, so this stands in for it when a DnsCache decides how long to keep them. Default 60.
    */
   naptrSrvTtlSeconds?: number;
+  /**
+   * Hosts file consulted before DNS for A/AAAA, as the system resolver does; default "/etc/hosts" when
+   * `servers` is not given (the system's resolution), none when it is; false: never.
+   */
+  hostsFile?: string | false;
 }
+
+/** TTL reported for answers from the hosts file (re-read only when the backend is made again). */
+const HOSTS_TTL_SECONDS = 300;
 
 /** Answers that mean "nothing here" rather than "could not ask" (NXDOMAIN, or no records of the type). */
 const emptyAnswerCodes: ReadonlySet<string> = new Set(["ENOTFOUND", "ENODATA"]);
@@ -23,10 +32,13 @@ const emptyAnswerCodes: ReadonlySet<string> = new Set(["ENOTFOUND", "ENODATA"]);
 export class NodeDnsBackend implements DnsBackend {
   private readonly resolver: Resolver;
   private readonly naptrSrvTtl: number;
+  private readonly hosts: HostsFile | undefined;
 
   constructor(options: NodeDnsBackendOptions = {}) {
     this.resolver = new Resolver({ timeout: options.timeoutMs ?? -1, tries: options.tries ?? 4 });
     this.naptrSrvTtl = options.naptrSrvTtlSeconds ?? 60;
+    const hostsPath = options.hostsFile ?? (options.servers === undefined ? "/etc/hosts" : false);
+    this.hosts = hostsPath === false ? undefined : new HostsFile(hostsPath);
     if (options.servers !== undefined) {
       try {
         this.resolver.setServers([...options.servers]);
@@ -61,10 +73,14 @@ export class NodeDnsBackend implements DnsBackend {
   }
 
   resolve4(name: string): Promise<readonly AddressRecord[]> {
+    const pinned = this.hosts?.lookup(name);
+    if (pinned !== undefined) return Promise.resolve(pinned.v4.map((address) => ({ address, ttl: HOSTS_TTL_SECONDS })));
     return this.query("A", name, () => this.resolver.resolve4(name, { ttl: true }));
   }
 
   resolve6(name: string): Promise<readonly AddressRecord[]> {
+    const pinned = this.hosts?.lookup(name);
+    if (pinned !== undefined) return Promise.resolve(pinned.v6.map((address) => ({ address, ttl: HOSTS_TTL_SECONDS })));
     return this.query("AAAA", name, () => this.resolver.resolve6(name, { ttl: true }));
   }
 

@@ -1,6 +1,7 @@
 // The composition root: a whole sipreg server (SIP stack, location store on SQLite, registrar with
 // digest authentication) built from a resolved configuration. An object: several can run in one process.
 import { join } from "node:path";
+import { rootCertificates } from "node:tls";
 import { ConfigCredentialSource } from "../auth/config-credentials.js";
 import type { CredentialSource, StoredCredentials } from "../auth/credential-source.js";
 import { SubscriberTable } from "../auth/subscriber-table.js";
@@ -99,7 +100,7 @@ export class SipregServer {
     const stack = new SipStack({
       listen: c.listeners,
       // A large UDP receive buffer rides out bursts and collector pauses (the kernel caps it at net.core.rmem_max).
-      transport: { limits: c.limits, idleTimeoutMs: c.idleTimeoutMs, udpRecvBufferBytes: 4 * 1024 * 1024 },
+      transport: { limits: c.limits, idleTimeoutMs: c.idleTimeoutMs, udpRecvBufferBytes: 4 * 1024 * 1024, clientTls: clientTlsOf(c.registrant) },
       transactions: { timers: c.timers },
       user: registrar.transactionUser(),
       clock: this.clock,
@@ -188,4 +189,11 @@ export class SipregServer {
       },
     };
   }
+}
+
+/** TLS/WSS client side (the registrant's connections): the system CAs plus `registrant.tls_ca`, verification per `tls_verify`. */
+function clientTlsOf(r: SipregConfig["registrant"]): { ca?: string; rejectUnauthorized: boolean } {
+  const out: { ca?: string; rejectUnauthorized: boolean } = { rejectUnauthorized: r.tlsVerify };
+  if (r.tlsCa !== undefined) out.ca = [...rootCertificates, r.tlsCa.toString("utf8")].join("\n");
+  return out;
 }

@@ -3,7 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withServe } from "../support/with-serve.js";
-import { startServe } from "../support/serve-process.js";
+import { startServe, type ServeProcess } from "../support/serve-process.js";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { makeTempDir } from "../support/temp-dir.js";
 import { readLocation } from "../support/location-db.js";
 
@@ -38,5 +40,35 @@ test("sipreg serve --register keeps accounts registered at a registrar with dige
     }
     // Stopping the registrant sent Expires: 0 for each account.
     await until(() => readLocation(data).length === 0, "the bindings removed by the unregisters", 10_000);
+  });
+});
+
+const TLS = fileURLToPath(new URL("../../../test/support/tls/", import.meta.url));
+
+test("sipreg serve keeps a TLS account registered at a registrar whose certificate only registrant.tls_ca trusts", { timeout: 60_000 }, async () => {
+  const tmp = makeTempDir("registrant-tls");
+  writeFileSync(tmp.join("registrar.yaml"), `tls: { cert: ${JSON.stringify(`${TLS}cert.pem`)}, key: ${JSON.stringify(`${TLS}key.pem`)} }\n`);
+  await withServe("registrar-tls", () => ["--config", tmp.join("registrar.yaml"), "--listen", "tls:127.0.0.1:0", "--user", "alice:secret-a"], async ({ data, port }) => {
+    const spec = `alice:secret-a@localhost:${port("tls")};transport=tls;expires=300`;
+    const start = async (name: string, yaml: string): Promise<ServeProcess> => {
+      writeFileSync(tmp.join(`${name}.yaml`), yaml);
+      return startServe(["--config", tmp.join(`${name}.yaml`), "--listen", "udp:127.0.0.1:0", "--data", tmp.join(`${name}-data`)]);
+    };
+    // Without the CA the self-signed certificate is refused: nothing is bound.
+    const untrusting = await start("untrusting", `registrant: { accounts: [${JSON.stringify(spec)}], retry_interval: 1 }\n`);
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(readLocation(data).length, 0, "no binding through an unverified TLS connection");
+    } finally {
+      assert.equal(await untrusting.stop(), 0, untrusting.output());
+    }
+    const trusting = await start("trusting", `registrant: { accounts: [${JSON.stringify(spec)}], tls_ca: ${JSON.stringify(`${TLS}cert.pem`)} }\n`);
+    try {
+      await until(() => readLocation(data).length === 1, "alice bound over TLS", 20_000);
+      assert.match(readLocation(data)[0]!.contact, /transport=tls/i);
+    } finally {
+      assert.equal(await trusting.stop(), 0, trusting.output());
+      tmp.remove();
+    }
   });
 });
