@@ -117,7 +117,9 @@ async function run(label: string, store: LocationStore): Promise<void> {
 console.log(`registrar in-process benchmark (node ${process.version}): ${N} REGISTERs over ${USERS} AORs`);
 if (process.env.BENCH_ONLY_AUTH !== "1") await run("memory store", new MemoryLocationStore({}));
 await runAuth("memory store, digest MD5", new MemoryLocationStore({}));
-for (const sync of (process.env.BENCH_SQLITE === "0" ? [] : ["normal", "full"]) as Array<"normal" | "full">) {
+// BENCH_SQLITE=0: no SQLite runs; =full or =normal: that mode only.
+const modes = process.env.BENCH_SQLITE === "0" ? [] : process.env.BENCH_SQLITE === "full" || process.env.BENCH_SQLITE === "normal" ? [process.env.BENCH_SQLITE] : ["normal", "full"];
+for (const sync of modes as Array<"normal" | "full">) {
   const dir = mkdtempSync(join(tmpdir(), "sipreg-bench-"));
   await run(`SQLite WAL synchronous=${sync}`, new SqliteLocationStore({ path: join(dir, "location.db"), synchronous: sync }));
   await run(`SQLite ${sync}, writer thread`, new SqliteLocationStore({ path: join(dir, "location-w.db"), synchronous: sync, writer: "worker" }));

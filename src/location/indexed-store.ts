@@ -43,6 +43,8 @@ export interface LocationStoreStats extends GroupCommitStats {
   changeSets: number;
   /** Bindings removed by the sweeper. */
   expired: number;
+  /** Upserts that were plain refreshes (only expiry, CSeq and modification time changed). */
+  refreshWrites: number;
 }
 
 type State = "new" | "open" | "closed";
@@ -67,6 +69,7 @@ export class IndexedLocationStore implements LocationStore {
   private rowsWritten = 0;
   private changeSets = 0;
   private expired = 0;
+  private refreshWrites = 0;
   private readonly ownerOf = (ruid: string): string | undefined => this.index.aorOfRuid(ruid);
 
   constructor(
@@ -179,7 +182,7 @@ export class IndexedLocationStore implements LocationStore {
   }
 
   stats(): LocationStoreStats {
-    return { ...this.writes.stats(), rowsWritten: this.rowsWritten, changeSets: this.changeSets, expired: this.expired };
+    return { ...this.writes.stats(), rowsWritten: this.rowsWritten, changeSets: this.changeSets, expired: this.expired, refreshWrites: this.refreshWrites };
   }
 
   async close(): Promise<void> {
@@ -203,6 +206,9 @@ export class IndexedLocationStore implements LocationStore {
   private admit(batch: readonly LocationWrite[]): Array<LocationError | undefined> | undefined {
     let verdicts: Array<LocationError | undefined> | undefined;
     let claimed: Map<string, string> | undefined;
+    // Memory equals the database here (one commit in flight at a time, memory applied on commit), so
+    // a change can be compared with the row held, unless an earlier write of this batch touched its ruid.
+    let touched: Set<string> | undefined;
     const ownerOf = (ruid: string): string | undefined => this.index.aorOfRuid(ruid) ?? claimed?.get(ruid);
     for (let i = 0; i < batch.length; i++) {
       const w = batch[i]!;
@@ -212,8 +218,18 @@ export class IndexedLocationStore implements LocationStore {
         (verdicts ??= new Array<LocationError | undefined>(batch.length))[i] = err;
         continue;
       }
-      for (const c of w.changes) {
-        if (c.op === "upsert" && this.index.aorOfRuid(c.binding.ruid) === undefined) (claimed ??= new Map()).set(c.binding.ruid, w.aor);
+      const changes = w.changes;
+      for (let k = 0; k < changes.length; k++) {
+        const c = changes[k]!;
+        const ruid = c.op === "upsert" ? c.binding.ruid : c.ruid;
+        if (c.op === "upsert") {
+          if (this.index.aorOfRuid(ruid) === undefined) (claimed ??= new Map()).set(ruid, w.aor);
+          else if (touched?.has(ruid) !== true && this.index.isRefreshOf(c.binding)) {
+            (w.refreshes ??= new Array<boolean>(changes.length).fill(false))[k] = true;
+            this.refreshWrites++;
+          }
+        }
+        if (batch.length > 1) (touched ??= new Set()).add(ruid);
       }
     }
     return verdicts;

@@ -7,7 +7,17 @@ import type { Binding, BindingChange } from "./binding.js";
  * (each deleted only if still expired by `expiredBy`: a refresh committed meanwhile wins).
  */
 export type LocationWrite =
-  | { readonly kind: "changes"; readonly aor: string; readonly changes: readonly BindingChange[] }
+  | {
+      readonly kind: "changes";
+      readonly aor: string;
+      readonly changes: readonly BindingChange[];
+      /**
+       * Set by the store when the batch is cut: refreshes[i] is true when upsert i changes only the
+       * expiry, CSeq and modification time of the row held (a plain refresh): a backend may write those
+       * three columns alone, and must write the whole row if that row turns out to be missing.
+       */
+      refreshes?: boolean[];
+    }
   | { readonly kind: "purge"; readonly expiredBy: number; readonly ruids: readonly string[] };
 
 export interface LocationBackend {

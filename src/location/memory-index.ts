@@ -230,6 +230,36 @@ export class LocationIndex {
     }
   }
 
+  /**
+   * True when `b` is held under its ruid with every stored column equal but expiry, CSeq and
+   * modification time: a plain refresh, which a backend can write as a three-column update.
+   */
+  isRefreshOf(b: Binding): boolean {
+    const slot = this.slotsByRuid.get(b.ruid);
+    if (slot === undefined) return false;
+    const old = this.userAgent[slot]!;
+    const listener = this.listener[slot]!;
+    const source = this.sourceAddress[slot]!;
+    return (
+      this.aor[slot] === b.aor &&
+      this.contact[slot] === b.contact &&
+      this.callId[slot] === b.callId &&
+      this.params[slot] === b.contactParams &&
+      this.instance[slot] === b.instance &&
+      this.q[slot] === b.q1000 &&
+      this.flags[slot] === b.flags &&
+      this.regId[slot] === b.regId &&
+      this.port[slot] === b.source.port &&
+      this.transport[slot] === (PROTOCOL_CODE[b.source.protocol] | (b.natted ? NATTED : 0)) &&
+      this.connection[slot] === (b.connectionId ?? NO_CONNECTION) &&
+      old !== 0 && this.strings.value(old) === b.userAgent &&
+      listener !== 0 && this.strings.value(listener) === b.listenerId &&
+      source !== 0 && this.strings.value(source) === b.source.address &&
+      sameList(this.lists.value(this.path[slot]!), b.path) &&
+      sameList(this.lists.value(this.methods[slot]!), b.methods)
+    );
+  }
+
   /** Removes the binding with this ruid; false when there is none. */
   remove(ruid: string): boolean {
     const slot = this.slotsByRuid.get(ruid);

@@ -23,12 +23,13 @@ interface Statements {
   upsert: Statement<unknown[]>;
   remove: Statement<unknown[]>;
   purge: Statement<unknown[]>;
+  touch: Statement<unknown[]>;
 }
 
 export class SqliteLocationBackend implements LocationBackend {
   private db: SqliteDatabase | undefined;
   private writeBatch: ((batch: readonly LocationWrite[]) => number) | undefined;
-  private writeOps: ((ops: readonly WireOp[]) => number) | undefined;
+  private writeOps: ((ops: readonly WireOp[], missing: string[]) => number) | undefined;
 
   constructor(private readonly options: SqliteBackendOptions) {}
 
@@ -59,6 +60,7 @@ export class SqliteLocationBackend implements LocationBackend {
     migrate(db, `${o.table}/1`, locationSchema(o.table));
     const s: Statements = {
       upsert: db.prepare(upsertSql(o.table)),
+      touch: db.prepare(`UPDATE ${o.table} SET expires = ?, cseq = ?, last_modified = ? WHERE ruid = ?`),
       remove: db.prepare(`DELETE FROM ${o.table} WHERE ruid = ?`),
       purge: db.prepare(`DELETE FROM ${o.table} WHERE ruid = ? AND expires <= ?`),
     };
@@ -69,10 +71,17 @@ export class SqliteLocationBackend implements LocationBackend {
           for (const ruid of w.ruids) rows += s.purge.run(ruid, w.expiredBy).changes;
           continue;
         }
-        for (const c of w.changes) {
+        for (let k = 0; k < w.changes.length; k++) {
+          const c = w.changes[k]!;
           if (c.op === "remove") {
             rows += s.remove.run(c.ruid).changes;
             continue;
+          }
+          if (w.refreshes?.[k] === true) {
+            const b = c.binding;
+            const touched = s.touch.run(b.expiresAtMs, b.cseq, b.modifiedAtMs, b.ruid).changes;
+            rows += touched;
+            if (touched > 0) continue; // else the row is missing: written whole below
           }
           const changed = s.upsert.run(...bindingToRow(c.binding)).changes;
           if (changed === 0) throw new LocationError("LOCATION_INVALID_CHANGE", `ruid ${c.binding.ruid} is stored for another AOR than ${c.binding.aor}`);
@@ -81,11 +90,16 @@ export class SqliteLocationBackend implements LocationBackend {
       }
       return rows;
     });
-    this.writeOps = db.transaction((ops: readonly WireOp[]): number => {
+    this.writeOps = db.transaction((ops: readonly WireOp[], missing: string[]): number => {
       let rows = 0;
       for (const op of ops) {
         if (op[0] === "p") rows += s.purge.run(op[2], op[1]).changes;
         else if (op[0] === "r") rows += s.remove.run(op[1]).changes;
+        else if (op[0] === "t") {
+          const touched = s.touch.run(op[1], op[2], op[3], op[4]).changes;
+          if (touched === 0) missing.push(op[4] as string);
+          rows += touched;
+        }
         else {
           const changed = s.upsert.run(...op.slice(1)).changes;
           if (changed === 0) throw new LocationError("LOCATION_INVALID_CHANGE", `ruid ${String(op[1])} is stored for another AOR`);
@@ -96,10 +110,13 @@ export class SqliteLocationBackend implements LocationBackend {
     });
   }
 
-  /** Commits a batch in its wire form (batch-wire.ts), as the writer thread receives it. */
-  commitOps(ops: readonly WireOp[]): number {
+  /**
+   * Commits a batch in its wire form (batch-wire.ts), as the writer thread receives it. The ruids of
+   * refreshes whose row was missing go to `missing`: the caller then writes those bindings whole.
+   */
+  commitOps(ops: readonly WireOp[], missing: string[] = []): number {
     if (this.writeOps === undefined) throw new LocationError("LOCATION_CLOSED", "the location database is not open");
-    return this.writeOps(ops);
+    return this.writeOps(ops, missing);
   }
 
   commit(batch: readonly LocationWrite[]): number {

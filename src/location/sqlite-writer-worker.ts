@@ -1,6 +1,6 @@
 // The worker thread that owns the location database's write connection: it runs each group-commit
 // transaction (and its fsync) off the event loop, so a slow disk or a WAL checkpoint never stalls
-// SIP processing. Messages: { id, batch } in; { id, rows } or { id, error } out.
+// SIP processing. Messages: { id, ops } in; { id, rows [, missing] } or { id, error } out.
 import { parentPort, workerData } from "node:worker_threads";
 import { decodeBatch } from "./batch-wire.js";
 import { SqliteLocationBackend, type SqliteBackendOptions } from "./sqlite-backend.js";
@@ -23,8 +23,9 @@ parentPort!.on("message", (msg: CommitRequest | "close") => {
     return;
   }
   try {
-    const rows = backend.commitOps(decodeBatch(msg.ops));
-    parentPort!.postMessage({ id: msg.id, rows });
+    const missing: string[] = [];
+    const rows = backend.commitOps(decodeBatch(msg.ops), missing);
+    parentPort!.postMessage(missing.length === 0 ? { id: msg.id, rows } : { id: msg.id, rows, missing });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
   }

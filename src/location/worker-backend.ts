@@ -5,17 +5,18 @@
 import { Worker } from "node:worker_threads";
 import type { Binding } from "./binding.js";
 import { LocationError } from "./errors.js";
-import { encodeBatch } from "./batch-wire.js";
+import { encodeBatch, fullUpserts } from "./batch-wire.js";
 import type { LocationBackend, LocationWrite } from "./location-backend.js";
 import { SqliteLocationBackend, type SqliteBackendOptions } from "./sqlite-backend.js";
 
-type Reply = { id: number; rows: number } | { id: number; error: string } | { ready: true };
+type Reply = { id: number; rows: number; missing?: string[] } | { id: number; error: string } | { ready: true };
+type Committed = { rows: number; missing: string[] | undefined };
 
 export class WorkerSqliteBackend implements LocationBackend {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (rows: number) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (c: Committed) => void; reject: (err: Error) => void }>();
   private failure: Error | undefined;
   /** Commits asked for and not yet answered: the worker is ref'd while there are any. */
   private outstanding = 0;
@@ -50,7 +51,7 @@ export class WorkerSqliteBackend implements LocationBackend {
         this.pending.delete(m.id);
         this.settled();
         if ("error" in m) p.reject(new LocationError("LOCATION_COMMIT_FAILED", m.error));
-        else p.resolve(m.rows);
+        else p.resolve({ rows: m.rows, missing: m.missing });
       });
     });
     worker.on("error", (err) => this.fail(err));
@@ -61,6 +62,15 @@ export class WorkerSqliteBackend implements LocationBackend {
   }
 
   commit(batch: readonly LocationWrite[]): Promise<number> {
+    return this.send(batch).then(({ rows, missing }) => {
+      if (missing === undefined) return rows;
+      // Refreshes whose row was gone (purged as expired just before): written whole, then answered.
+      const whole = fullUpserts(batch, new Set(missing));
+      return this.send(whole).then((again) => rows + again.rows);
+    });
+  }
+
+  private send(batch: readonly LocationWrite[]): Promise<Committed> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const worker = this.worker;
     if (worker === undefined || this.ready === undefined) return Promise.reject(new LocationError("LOCATION_CLOSED", "the location database is not open"));
@@ -69,7 +79,7 @@ export class WorkerSqliteBackend implements LocationBackend {
     if (this.outstanding++ === 0) worker.ref();
     return this.ready.then(
       () =>
-        new Promise<number>((resolve, reject) => {
+        new Promise<Committed>((resolve, reject) => {
           this.pending.set(id, { resolve, reject });
           worker.postMessage({ id, ops });
         }),
