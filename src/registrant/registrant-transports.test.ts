@@ -39,7 +39,7 @@ interface World {
   close(): Promise<void>;
 }
 
-async function world(protocol: TransportProtocol, o: { registrar?: Partial<RegistrarSettings>; registrant?: Partial<RegistrantSettings>; serverIdleMs?: number } = {}): Promise<World> {
+async function world(protocol: TransportProtocol, o: { registrar?: Partial<RegistrarSettings>; registrant?: Partial<RegistrantSettings>; serverIdleMs?: number; clientIdleMs?: number } = {}): Promise<World> {
   const store = new MemoryLocationStore({ sweepIntervalMs: 0 });
   await store.open();
   let skew = 0;
@@ -58,7 +58,7 @@ async function world(protocol: TransportProtocol, o: { registrar?: Partial<Regis
   const client = new SipStack({
     listen: [{ protocol: "udp", host: "127.0.0.1", port: 0 }],
     // Outbound TLS/WSS verify the registrar's certificate (RFC 5922): the test CA is trusted.
-    transport: { sweepIntervalMs: 50, clientTls: CLIENT_TLS },
+    transport: { sweepIntervalMs: 50, clientTls: CLIENT_TLS, ...(o.clientIdleMs === undefined ? {} : { idleTimeoutMs: o.clientIdleMs }) },
     onConnectionClosed: (info) => registrant?.connectionClosed(info),
     onFlowFailed: (info) => registrant?.flowFailed(info),
   });
@@ -147,6 +147,30 @@ for (const protocol of TRANSPORTS) {
       assert.equal(conns[0]!.protocol, protocol);
       assert.equal(conns[0]!.outbound, true, "the registrant opened the connection");
       assert.equal(b.source.port, conns[0]!.local.port, "received/rport: the client end of the connection");
+    } finally {
+      await w.close();
+    }
+  });
+
+  test(`${protocol}: without outbound the connection is held open past the idle timeout (no pings); when it closes the account re-registers at once`, { timeout: 10_000 }, async () => {
+    const w = await world(protocol, { clientIdleMs: 300 });
+    try {
+      w.registrant.add(account(w, protocol));
+      w.registrant.start();
+      await until(() => w.registrant.status("a0") === 1, "registered");
+      const [conn] = w.client.transport.connections();
+      assert.ok(conn !== undefined && conn.held && conn.keepaliveMs === 0, "held, no keepalive pings");
+      await new Promise((r) => setTimeout(r, 800)); // well past the 300 ms idle timeout
+      assert.deepEqual(w.client.transport.connections().map((c) => c.id), [conn.id], "still open: the registrar reaches us over it");
+      assert.equal(w.server.transport.stats.pingsReceived, 0, "no CRLF pings without outbound");
+
+      const sent = w.registrant.counters().registersSent;
+      w.server.transport.closeConnection(w.server.transport.connections()[0]!.id);
+      await until(() => w.registrant.counters().registersSent > sent && w.registrant.get("a0")?.state === "REGISTERED" && w.client.transport.connections().some((c) => c.id !== conn.id && c.held), "re-registered over a new connection", 2000);
+
+      // Disabled: nothing is bound over the connection any more, so the idle timeout closes it.
+      assert.equal(w.registrant.disable("l_uuid", "a0"), 1);
+      await until(() => w.client.transport.connections().length === 0, "the released connection closed for idleness", 3000);
     } finally {
       await w.close();
     }

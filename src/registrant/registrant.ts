@@ -33,6 +33,8 @@ export interface RegistrantStack {
     listenerFor(target: SendTarget): ListenerInfo | undefined;
     connections(): ConnectionInfo[];
     startKeepalive(connectionId: number, intervalMs: number): boolean;
+    /** TransportLayer.holdConnection: a held connection is never closed for being idle. */
+    holdConnection?(connectionId: number, held: boolean): boolean;
     /** STUN keepalives on a UDP flow (RFC 5626 §4.4.2); TransportLayer.startUdpKeepalive. */
     startUdpKeepalive?(listenerId: string | undefined, remote: Endpoint, minIntervalMs: number, maxIntervalMs: number, onFailed: UdpFlowFailedHandler): number | undefined;
     stopUdpKeepalive?(id: number): boolean;
@@ -130,7 +132,7 @@ export class Registrant {
   private readonly udpFlowById = new Map<number, UdpFlow>();
   /** Per account (by index): the flow id it is counted in (UDP < 0, connection > 0), 0 = none. */
   private udpFlowOf = new Float64Array(0);
-  /** Accounts bound over each connection kept alive with CRLF pings, by connection id. */
+  /** Accounts bound over each connection (kept alive with CRLF pings, or only held open), by connection id. */
   private readonly connectionFlowRefs = new Map<number, number>();
   private readonly onUdpFlowFailed = (id: number, reason: UdpFlowFailure): void => {
     const flow = this.udpFlowById.get(id);
@@ -522,12 +524,14 @@ export class Registrant {
     this.syncUdpFlow(reg, false);
   }
 
-  private keepFlowAlive(target: SendTarget, flowTimerSec: number | undefined): number | undefined {
-    if (target.protocol === "udp") return this.keepUdpFlowAlive(target, flowTimerSec);
+  private keepFlowAlive(target: SendTarget, flowTimerSec: number | undefined, pings: boolean): number | undefined {
+    if (target.protocol === "udp") return pings ? this.keepUdpFlowAlive(target, flowTimerSec) : undefined;
     const t = this.stack.transport;
     const conn = t.connections().find((c) => c.protocol === target.protocol && c.remote.port === target.remote.port && sameAddress(c.remote.address, target.remote.address));
     if (conn === undefined) return undefined;
-    if (conn.keepaliveMs === 0) {
+    // Held open while an account is bound over it (released in syncUdpFlow when the last one leaves).
+    t.holdConnection?.(conn.id, true);
+    if (pings && conn.keepaliveMs === 0) {
       // RFC 5626 §4.4.1: between 80 % and 100 % of Flow-Timer; without one, 95 to 120 s on connection-oriented flows.
       const base = flowTimerSec !== undefined && flowTimerSec > 0 ? flowTimerSec * 1000 : 120_000;
       const low = flowTimerSec !== undefined && flowTimerSec > 0 ? base * 0.8 : 95_000;
@@ -583,6 +587,7 @@ export class Registrant {
       else {
         this.connectionFlowRefs.delete(had);
         this.stack.transport.startKeepalive(had, 0); // 0 stops the pings (no-op once the connection is gone)
+        this.stack.transport.holdConnection?.(had, false); // and the idle timeout applies again
       }
     }
     if (want < 0) {
@@ -617,7 +622,7 @@ export class Registrant {
       sendRequest: (req, target, handlers) => this.stack.transactions.sendRequest(req, target, handlers),
       listenerFor: (target) => this.stack.transport.listenerFor(target),
       resolveTargets: (account): Promise<SipTarget[]> => this.resolver.resolve(account),
-      keepFlowAlive: (target, flowTimerSec) => this.keepFlowAlive(target, flowTimerSec),
+      keepFlowAlive: (target, flowTimerSec, pings) => this.keepFlowAlive(target, flowTimerSec, pings),
       stateChanged: (reg, from, detail) => this.onStateChanged(reg, from, detail),
       internTarget: (t) => this.internTarget(t),
       unregisterDone: (reg) => this.syncUdpFlow(reg, false),

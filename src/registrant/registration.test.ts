@@ -412,13 +412,25 @@ test("a late answer to an abandoned attempt is ignored", async () => {
   bed.close();
 });
 
-test("outbound asked for, but the 2xx has no Require: outbound (RFC 5626 §6): no keepalives, no flow to watch", async () => {
+test("outbound asked for, but the 2xx has no Require: outbound (RFC 5626 §6): no keepalive pings; the TCP connection is only held and watched", async () => {
   const bed = new RegistrationBed();
   bed.targets = [{ transport: "tcp", address: "192.0.2.30", port: 5060, family: 4, host: "192.0.2.30" }];
   const reg = bed.add({ supportOutbound: true });
   reg.enable();
   await bed.advance(100);
   bed.answer(200, [["Contact", `${bed.last().headers.get("contact")};expires=3600`], ["Flow-Timer", "25"]]);
+  assert.equal(reg.state, "REGISTERED");
+  assert.deepEqual(bed.keepalives.map((k) => k.pings), [false]);
+  assert.equal(reg.flow, 42, "a connection that closes brings a re-register");
+  bed.close();
+});
+
+test("over UDP without outbound there is no flow to watch", async () => {
+  const bed = new RegistrationBed();
+  const reg = bed.add();
+  reg.enable();
+  await bed.advance(100);
+  bed.ok(3600);
   assert.equal(reg.state, "REGISTERED");
   assert.deepEqual(bed.keepalives, []);
   assert.equal(reg.flow, undefined);

@@ -62,7 +62,12 @@ export interface RegistrationHost {
   /** RFC 3263 targets of the account's outbound proxy or registrar, in the order to try them. */
   resolveTargets(account: Account): Promise<SipTarget[]>;
   /** Keeps the flow to `target` alive with CRLF pings (RFC 5626 §4.4.1); returns its connection id. */
-  keepFlowAlive(target: SendTarget, flowTimerSec: number | undefined): number | undefined;
+  /**
+   * The flow a binding was made over, to be told when it dies: with `pings`, kept alive with CRLF pings
+   * or STUN (RFC 5626 §4.4); without (a TCP/TLS/WS registration without Outbound), the connection is only
+   * held open. Returns its id, or undefined when there is none to watch.
+   */
+  keepFlowAlive(target: SendTarget, flowTimerSec: number | undefined, pings: boolean): number | undefined;
   /** The state changed, or an attempt ended with something worth telling (`detail`). */
   stateChanged(reg: Registration, from: AccountState, detail: string | undefined): void;
   /** An unregister ended (answered, timed out or abandoned). */
@@ -475,8 +480,10 @@ export class Registration implements ClientHandlers {
       this.registeredAt = this.host.internTarget(target);
       this.host.totals.registered++;
       // RFC 5626 keepalives only on a flow the registrar took as one: its 2xx says Require: outbound (§6).
-      if (this.account.supportOutbound && outboundConfirmed(res)) {
-        this.flowId = this.host.keepFlowAlive(sendTargetOf(target, this.account.socket), flowTimerOf(res));
+      // Without them a connection is still held open and watched: the registrar reaches us over it.
+      const outbound = this.account.supportOutbound && outboundConfirmed(res);
+      if (outbound || isReliable(target.transport)) {
+        this.flowId = this.host.keepFlowAlive(sendTargetOf(target, this.account.socket), flowTimerOf(res), outbound);
       } else {
         this.flowId = undefined;
       }

@@ -68,7 +68,7 @@ export class RegistrationBed implements RegistrationHost {
   readonly totals = new RegistrantTotals();
   readonly scheduler: Scheduler;
   readonly events: StateEvent[] = [];
-  readonly keepalives: Array<{ target: SendTarget; flowTimerSec: number | undefined }> = [];
+  readonly keepalives: Array<{ target: SendTarget; flowTimerSec: number | undefined; pings: boolean }> = [];
   unregistersDone = 0;
   targets: SipTarget[] = [{ transport: "udp", address: "192.0.2.20", port: 5060, family: 4, host: "192.0.2.20" }];
   dnsError: Error | undefined;
@@ -99,8 +99,8 @@ export class RegistrationBed implements RegistrationHost {
   resolveTargets(): Promise<SipTarget[]> {
     return this.dnsError === undefined ? Promise.resolve(this.targets) : Promise.reject(this.dnsError);
   }
-  keepFlowAlive(target: SendTarget, flowTimerSec: number | undefined): number | undefined {
-    this.keepalives.push({ target, flowTimerSec });
+  keepFlowAlive(target: SendTarget, flowTimerSec: number | undefined, pings: boolean): number | undefined {
+    this.keepalives.push({ target, flowTimerSec, pings });
     return 42;
   }
   stateChanged(reg: Registration, from: AccountState, detail: string | undefined): void {

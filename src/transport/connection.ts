@@ -22,6 +22,8 @@ export interface ConnectionInfo {
   bufferedBytes: number;
   /** Keepalive interval in ms when we send CRLFCRLF pings on it (RFC 5626 §4.4.1), else 0. */
   keepaliveMs: number;
+  /** Held open by its user (a registration made over it): never closed for being idle. */
+  held: boolean;
 }
 
 export interface ConnectionEvents {
@@ -53,6 +55,8 @@ export abstract class Connection {
   /** Last bytes received (a keepalive is due only when the peer has been silent). */
   lastReceivedMs: number;
   keepaliveMs = 0;
+  /** Held open by its user: the idle sweep leaves it alone (see ConnectionInfo.held). */
+  held = false;
   lastPongMs = 0;
   /** When the outstanding keepalive ping was sent; undefined when none is awaiting its pong. */
   pingOutstandingSinceMs: number | undefined;
@@ -165,6 +169,7 @@ export abstract class Connection {
       lastActivityMs: this.lastActivityMs,
       bufferedBytes: this.bufferedBytes,
       keepaliveMs: this.keepaliveMs,
+      held: this.held,
     };
   }
 }

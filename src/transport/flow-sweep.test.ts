@@ -13,6 +13,14 @@ test("sweepAction: idle after idleTimeoutMs without traffic either way", () => {
   assert.equal(sweepAction(c, 1500, policy), "none");
 });
 
+test("sweepAction: a held connection (a registration made over it) is never idle; released, it is again", () => {
+  const c = new StubConnection({ id: 1 });
+  c.held = true;
+  assert.equal(sweepAction(c, 99_999, policy), "none");
+  c.held = false;
+  assert.equal(sweepAction(c, 99_999, policy), "idle");
+});
+
 test("sweepAction: a connect that takes longer than connectTimeoutMs times out", () => {
   const c = new StubConnection({ id: 1 }, true);
   assert.equal(sweepAction(c, 1299, policy), "none");

@@ -18,5 +18,6 @@ export function sweepAction(c: Connection, now: number, policy: SweepPolicy): Sw
     // A ping is due when the peer has said nothing (no pong, no data) for a whole interval.
     return now - Math.max(c.lastPongMs, c.lastReceivedMs) >= c.keepaliveMs ? "ping" : "none";
   }
+  if (c.held) return "none";
   return now - c.lastActivityMs >= policy.idleTimeoutMs ? "idle" : "none";
 }

@@ -248,6 +248,19 @@ export class TransportLayer {
     this.stats.messagesOut++;
   }
 
+  /**
+   * Holds a connection open (or lets it go again): a held connection is never closed for being idle,
+   * for a registration made over it without Outbound (the registrar reaches us over it, RFC 3261 §18.3
+   * / RFC 7118 §5). False when there is no such open connection.
+   */
+  holdConnection(connectionId: number, held: boolean): boolean {
+    const c = this.table.get(connectionId);
+    if (c === undefined || c.closed) return false;
+    c.held = held;
+    if (!held) c.lastActivityMs = this.clock.monotonic(); // a full idle period from now
+    return true;
+  }
+
   /** Sends a CRLFCRLF ping every `intervalMs` on a connection, expecting CRLF pongs (RFC 5626 §4.4.1). 0 stops. */
   startKeepalive(connectionId: number, intervalMs: number): boolean {
     const c = this.table.get(connectionId);
