@@ -62,6 +62,8 @@ export class DigestContext {
   readonly target: SipTarget;
   /** Requests sent with this nonce so far (the last nonce-count used, RFC 7616 §3.4). */
   nc: number;
+  /** Epoch ms after which the nonce is not reused pre-emptively (set by the registration, see reuseWindow). */
+  reuseUntilMs = Number.POSITIVE_INFINITY;
 
   constructor(c: DigestChallenge, status: 401 | 407, target: SipTarget, nc = 0) {
     const qop = c.qop.map((q) => q.toLowerCase());
@@ -96,7 +98,10 @@ export class DigestContext {
 
   /** The context for `c`, a new challenge from `target`: the count goes on when the nonce is the same one. */
   next(c: DigestChallenge, status: 401 | 407, target: SipTarget): DigestContext {
-    return new DigestContext(c, status, target, c.nonce === this.nonce && c.realm === this.realm ? this.nc : 0);
+    const same = c.nonce === this.nonce && c.realm === this.realm;
+    const d = new DigestContext(c, status, target, same ? this.nc : 0);
+    if (same) d.reuseUntilMs = this.reuseUntilMs;
+    return d;
   }
 
   /** Whether it was issued by `t` (same transport, address and port). */
@@ -145,4 +150,10 @@ export function answerChallenge(context: DigestContext, account: DigestAccount, 
     if (e instanceof MissingCredentialsError || e instanceof UnusableChallengeError) return { ok: false, kind: "internal", message: e.message };
     throw e;
   }
+}
+
+/** How long a nonce is reused pre-emptively: a random 45-100 % of `maxAgeSec` (settings.preemptiveNonceMaxAgeSec); 0: always. */
+export function reuseWindowMs(maxAgeSec: number, random: { float(): number }): number {
+  if (maxAgeSec <= 0) return Number.POSITIVE_INFINITY;
+  return Math.round(maxAgeSec * 1000 * (0.45 + 0.55 * random.float()));
 }

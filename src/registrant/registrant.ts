@@ -172,6 +172,9 @@ export class Registrant {
     if (this.started) throw new RegistrantError("REGISTRANT_LIFECYCLE", "the registrant is already started");
     if (this.stopped) throw new RegistrantError("REGISTRANT_LIFECYCLE", "the registrant was stopped");
     this.started = true;
+    // The first REGISTERs spread from now (reg_delay + max_random_initial_delay count from start-up, as
+    // Kamailio's reg_random_delay does): accounts added earlier had their window counted from add().
+    for (const reg of this.byId.values()) if (reg.state === "NOT_REGISTERED") reg.enable();
     this.scheduler.start();
     this.logger.info({ accounts: this.byId.size, active: this.activeFlag }, "registrant started");
   }

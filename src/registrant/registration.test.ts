@@ -650,3 +650,21 @@ test("no listener of the transport: a TLS client end names a .invalid host in Vi
   bed.close();
   udp.close();
 });
+
+test("a nonce is reused pre-emptively only within its random age limit (preemptiveNonceMaxAgeSec), then the refresh goes without credentials", async () => {
+  const bed = new RegistrationBed({ preemptiveNonceMaxAgeSec: 100 }); // reused for 45 to 100 s
+  const reg = bed.add();
+  reg.enable();
+  await registerOnce(bed, 60); // refreshed within 30 s: still inside the limit
+  await bed.advance(30_200);
+  assert.equal(credsOf(bed)?.nonce, "n1", "within the age limit: credentials sent before being asked");
+  bed.ok(600); // the next refresh is ~9 minutes later: past any age limit
+  await bed.advance(540_200);
+  assert.equal(credsOf(bed), undefined, "past the limit: no credentials, the registrar issues a fresh nonce");
+  bed.answer(401, [challenge("n2")]);
+  assert.equal(credsOf(bed)?.nonce, "n2");
+  bed.ok(600);
+  assert.equal(reg.state, "REGISTERED");
+  assert.equal(bed.totals.preemptiveSent, 1);
+  bed.close();
+});

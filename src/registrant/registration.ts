@@ -32,7 +32,7 @@ import type { RandomSource } from "../util/random.js";
 import { stableToken, type Account } from "./account.js";
 import { INITIAL_MACHINE_STATE, step, type CredentialsChoice, type MachineEvent, type MachineState, type StepResult } from "./account-machine.js";
 import { isInProgress, kamailioFlags, regStatus, type AccountState, type RegStatusCode, type StatusFacts } from "./account-state.js";
-import { answerChallenge, digestAccountOf, DigestContext, pickChallenge } from "./challenge.js";
+import { answerChallenge, digestAccountOf, DigestContext, pickChallenge, reuseWindowMs } from "./challenge.js";
 import type { RegistrantTotals } from "./counters.js";
 import { buildRegister, contactValue, parseContactAddress, type ContactAddress } from "./register-request.js";
 import { challengesOf, flowTimerOf, grantedExpiry, minExpiresOf, outboundConfirmed, ownContact, retryAfterOf, type OwnContact } from "./register-response.js";
@@ -365,7 +365,7 @@ export class Registration implements ClientHandlers {
     const d = this.digest;
     const answering = credentials !== "none" && d !== undefined;
     // A REGISTER nobody asked credentials for yet carries them when the last challenge of this Call-ID may be reused.
-    const preemptive = credentials === "none" && d !== undefined && d.reusable && this.host.settings.preemptiveAuth && d.from(target);
+    const preemptive = credentials === "none" && d !== undefined && d.reusable && this.host.settings.preemptiveAuth && d.from(target) && this.host.clock.now() < d.reuseUntilMs;
     if (answering || preemptive) {
       const answer = answerChallenge(d, digestAccountOf(a), a.registrar, this.host.random);
       if (!answer.ok) {
@@ -527,7 +527,9 @@ export class Registration implements ClientHandlers {
     const target = a.targets[a.targetIndex];
     if (target === undefined) return;
     const s = status === 407 ? 407 : 401;
-    this.digest = this.digest === undefined ? new DigestContext(c, s, target) : this.digest.next(c, s, target);
+    const d = this.digest === undefined ? new DigestContext(c, s, target) : this.digest.next(c, s, target);
+    if (d.nc === 0) d.reuseUntilMs = this.host.clock.now() + reuseWindowMs(this.host.settings.preemptiveNonceMaxAgeSec, this.host.random);
+    this.digest = d;
   }
 
   /** Moves to the next target when one is left (RFC 3263 §4.3); true when it did. */

@@ -52,6 +52,13 @@ export interface RegistrantSettings {
    * Off for registrars that take reused nonces badly. Default true.
    */
   preemptiveAuth: boolean;
+  /**
+   * A nonce is reused pre-emptively for at most a random 45-100 % of this many seconds after it was
+   * issued to us (default 270, under the 300 s nonce lifetime of Kamailio and sipreg): accounts that got
+   * their nonces together (start-up, after an outage) then renew them at different refreshes instead
+   * of all being challenged again in the same minute. 0: no limit (until the registrar says stale).
+   */
+  preemptiveNonceMaxAgeSec: number;
 }
 
 export const DEFAULT_REGISTRANT_SETTINGS: Readonly<RegistrantSettings> = Object.freeze({
@@ -77,6 +84,7 @@ export const DEFAULT_REGISTRANT_SETTINGS: Readonly<RegistrantSettings> = Object.
   instanceNamespace: "sipreg",
   maxFollowUps: 8,
   preemptiveAuth: true,
+  preemptiveNonceMaxAgeSec: 270,
 } satisfies RegistrantSettings);
 
 /** Defaults completed with `partial`, checked. Throws RegistrantError REGISTRANT_BAD_SETTINGS. */
@@ -94,6 +102,7 @@ export function resolveSettings(partial: Partial<RegistrantSettings> = {}): Regi
     "unregisterTimeoutMs",
     "reloadGuardSec",
     "maxFollowUps",
+    "preemptiveNonceMaxAgeSec",
   ];
   for (const k of nonNegative) {
     const v = s[k];

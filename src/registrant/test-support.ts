@@ -75,7 +75,8 @@ export class RegistrationBed implements RegistrationHost {
   private next = 0;
 
   constructor(settings: Partial<RegistrantSettings> = {}) {
-    this.settings = resolveSettings({ maxRandomInitialDelaySec: 0, retryJitter: 0, refreshJitter: 0, firstRefreshSpread: 0, ...settings });
+    // No nonce age limit by default here: the pre-emptive tests refresh every half hour (one test sets it).
+    this.settings = resolveSettings({ maxRandomInitialDelaySec: 0, retryJitter: 0, refreshJitter: 0, firstRefreshSpread: 0, preemptiveNonceMaxAgeSec: 0, ...settings });
     this.scheduler = new Scheduler({ wheel: this.wheel, clock: this.clock, random: this.random, slotMs: 100, maxPerSecond: 1000, run: (i) => this.byIndex.get(i)?.run() });
     this.scheduler.start();
   }

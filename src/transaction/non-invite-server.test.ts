@@ -33,22 +33,6 @@ describe("non-INVITE server transaction (RFC 3261 §17.2.2, Figure 8)", () => {
     assert.equal(s.completedRecords, 1);
   });
 
-  it("a stateless final response (§8.2.7) keeps no Completed record: a retransmission is processed afresh", () => {
-    const h = harness();
-    let n = 0;
-    h.user.handle = (req, t) => void t.respond(createResponse(req, 401, { toTag: `c${++n}` }), { stateless: true });
-    h.layer.receive({ message: request({ method: "REGISTER" }), origin: UDP_ORIGIN });
-    assert.equal(h.layer.stats().completedRecords, 0);
-    assert.equal(h.layer.stats().serverTransactions, 0);
-    h.layer.receive({ message: request({ method: "REGISTER" }), origin: UDP_ORIGIN });
-    assert.equal(h.user.requests.length, 2, "passed up again");
-    assert.deepEqual(h.transport.responses().map((r) => [r.status, r.toTag]), [[401, "c1"], [401, "c2"]]);
-    // Without the option the same exchange is absorbed (the test above): the option is what changes it.
-    h.user.handle = (req, t) => void t.respond(createResponse(req, 200, { toTag: "ok" }));
-    h.layer.receive({ message: request({ method: "REGISTER", branch: "z9hG4bK-other" }), origin: UDP_ORIGIN });
-    assert.equal(h.layer.stats().completedRecords, 1);
-  });
-
   it("keeps Completed for at least Timer J (64*T1) and forgets it by 1.5 J", () => {
     const h = harness();
     h.user.handle = (req, t) => void t.respond(createResponse(req, 200, { toTag: "reg1" }));

@@ -10,7 +10,7 @@ import { isReliable } from "../transport/types.js";
 import { TransactionTransportError } from "./errors.js";
 import type { TransactionHost } from "./host.js";
 import { checkStatus } from "./server-response.js";
-import type { NonInviteServerState, RespondOptions, ServerTransaction } from "./types.js";
+import type { NonInviteServerState, ServerTransaction } from "./types.js";
 
 export class NonInviteServerTransaction implements ServerTransaction {
   readonly isInvite = false;
@@ -53,7 +53,7 @@ export class NonInviteServerTransaction implements ServerTransaction {
     return this.phase;
   }
 
-  respond(res: SipResponse, options?: RespondOptions): boolean {
+  respond(res: SipResponse): boolean {
     checkStatus(res);
     if (this.phase !== "trying" && this.phase !== "proceeding") return false;
     const req = this.req!;
@@ -66,13 +66,12 @@ export class NonInviteServerTransaction implements ServerTransaction {
       return true;
     }
     const reliable = isReliable(this.origin.protocol);
-    const keep = !reliable && options?.stateless !== true;
-    this.phase = keep ? "completed" : "terminated";
+    this.phase = reliable ? "terminated" : "completed";
     this.finalSent = true;
     this.completedAt = this.host.clock.monotonic();
     this.req = undefined;
     this.provisional = undefined;
-    if (keep) this.host.keepCompleted(this.key, bytes, target);
+    if (!reliable) this.host.keepCompleted(this.key, bytes, target);
     this.host.serverTerminated(this.key, this);
     this.send(bytes, target);
     return true;

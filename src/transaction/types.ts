@@ -26,17 +26,7 @@ export interface ServerTransaction {
    * Sends a response (§17.2.1, §17.2.2): to the §18.2.2 target, serialized once and kept for
    * retransmissions. Returns false when the transaction cannot send it (already answered, terminated).
    */
-  respond(response: SipResponse, options?: RespondOptions): boolean;
-}
-
-export interface RespondOptions {
-  /**
-   * A final response to a non-INVITE request sent like a stateless UAS (§8.2.7): no Completed state is
-   * kept, so a retransmission of the request is processed afresh. For answers that are as good when
-   * produced again (a new Digest challenge, as Kamailio's sl_send_reply does): no record to store for
-   * 64*T1. Ignored for INVITE and provisional responses.
-   */
-  stateless?: boolean;
+  respond(response: SipResponse): boolean;
 }
 
 export interface ClientTransaction {
