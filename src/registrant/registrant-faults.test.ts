@@ -15,6 +15,7 @@ import { Registrant } from "./registrant.js";
 import type { RegistrantSettings } from "./settings.js";
 import { UriTargetResolver } from "./target-resolver.js";
 import { SeededRandom, settle } from "./test-support.js";
+import { until } from "../../test/support/temp-dir.js";
 
 interface Bed {
   clock: ManualClock;
@@ -61,14 +62,6 @@ async function bed(settings: Partial<RegistrantSettings> = {}): Promise<Bed> {
       wheel.stop();
     },
   };
-}
-
-async function until(pred: () => boolean, what: string, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 function acc(r: ScriptedRegistrar, more: Partial<AccountInput> = {}): AccountInput {

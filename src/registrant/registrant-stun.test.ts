@@ -25,6 +25,7 @@ import type { AccountInput } from "./account.js";
 import { Registrant, type RegistrantEvent } from "./registrant.js";
 import { SeededRandom, settle } from "./test-support.js";
 import { UriTargetResolver } from "./target-resolver.js";
+import { until } from "../../test/support/temp-dir.js";
 
 interface Bed {
   clock: ManualClock;
@@ -92,14 +93,6 @@ async function bed(answered = true): Promise<Bed> {
       wheel.stop();
     },
   };
-}
-
-async function until(pred: () => boolean, what: string, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 /** sipreg's registrar on loopback UDP, digest users user0..user{n-1}. */

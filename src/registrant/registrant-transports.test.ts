@@ -19,6 +19,7 @@ import type { AccountInput } from "./account.js";
 import { parseRegisterSpec } from "./register-spec.js";
 import { Registrant, type RegistrantStack } from "./registrant.js";
 import type { RegistrantSettings } from "./settings.js";
+import { until } from "../../test/support/temp-dir.js";
 
 const TRANSPORTS: readonly TransportProtocol[] = ["tcp", "tls", "ws", "wss"];
 const DOMAIN = "127.0.0.1";
@@ -98,14 +99,6 @@ async function world(protocol: TransportProtocol, o: { registrar?: Partial<Regis
       await store.close();
     },
   };
-}
-
-async function until(pred: () => boolean, what: string | (() => string), ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === "string" ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 function onlyBinding(w: World): Binding {

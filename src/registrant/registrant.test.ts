@@ -13,6 +13,7 @@ import { openDatabase } from "../storage/sqlite-database.js";
 import type { AccountInput } from "./account.js";
 import type { RegistrantSettings } from "./settings.js";
 import { RegistrantError } from "./errors.js";
+import { until } from "../../test/support/temp-dir.js";
 
 interface World {
   store: MemoryLocationStore;
@@ -57,14 +58,6 @@ async function world(users: ConfigUser[], settings: Partial<RegistrantSettings> 
   };
 }
 
-async function until(pred: () => boolean, ms = 5000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const users = (n: number): ConfigUser[] => Array.from({ length: n }, (_, i) => ({ username: `user${i}`, domain: "example.com", password: `pw-${i}` }));
 const account = (w: World, i: number, more: Partial<AccountInput> = {}): AccountInput => ({ id: `acc-${i}`, aor: `sip:user${i}@example.com`, registrar: w.registrarUri, password: `pw-${i}`, ...more });
 
@@ -75,7 +68,7 @@ test("N accounts register with digest, their bindings appear, disabling one remo
     for (let i = 0; i < n; i++) w.registrant.add(account(w, i));
     assert.equal(w.registrant.counters().regtotal, n);
     w.registrant.start();
-    await until(() => w.registrant.counters().regactive === n, 5000, "all accounts registered");
+    await until(() => w.registrant.counters().regactive === n, "all accounts registered", 5000);
     const port = w.client.listeners()[0]!.local.port;
     for (let i = 0; i < n; i++) {
       const b = w.store.get(`user${i}@example.com`);
@@ -101,7 +94,7 @@ test("N accounts register with digest, their bindings appear, disabling one remo
     assert.equal(w.registrant.requestTo("acc-7", 0)?.auth.password, "pw-7");
 
     assert.equal(w.registrant.disable("l_uuid", "acc-0"), 1);
-    await until(() => w.store.get("user0@example.com").length === 0, 3000, "binding of user0 removed");
+    await until(() => w.store.get("user0@example.com").length === 0, "binding of user0 removed", 3000);
     assert.equal(w.registrant.status("acc-0"), -3);
     assert.equal(w.registrant.counters().regdisabled, 1);
     assert.equal(w.registrant.counters().regactive, n - 1);
@@ -118,7 +111,7 @@ test("423 from the registrar: the account asks again with Min-Expires and is bou
   try {
     w.registrant.add(account(w, 0, { expires: 30 }));
     w.registrant.start();
-    await until(() => w.registrant.status("acc-0") === 1, 3000, "registered");
+    await until(() => w.registrant.status("acc-0") === 1, "registered", 3000);
     const b = w.store.get("user0@example.com")[0]!;
     assert.ok(b.expiresAtMs - Date.now() > 55_000 && b.expiresAtMs - Date.now() <= 60_000);
     assert.equal(w.registrant.get("acc-0")?.expires, 60);
@@ -132,7 +125,7 @@ test("a wrong password ends in WRONG_CREDENTIALS after one more answer to the re
   try {
     w.registrant.add(account(w, 0, { password: "wrong" }));
     w.registrant.start();
-    await until(() => w.registrant.get("acc-0")?.state === "WRONG_CREDENTIALS", 3000, "wrong credentials");
+    await until(() => w.registrant.get("acc-0")?.state === "WRONG_CREDENTIALS", "wrong credentials", 3000);
     const info = w.registrant.get("acc-0")!;
     assert.equal(info.givenUp, true);
     assert.equal(info.lastStatusCode, 401);
@@ -152,13 +145,13 @@ test("runtime management: add, remove, enable, reg_active, reload from a source 
     w.registrant.start();
     const r = await w.registrant.reload();
     assert.deepEqual(r, { added: 2, removed: 0, replaced: 0, unchanged: 0, rejected: [] });
-    await until(() => w.registrant.counters().regactive === 2, 3000, "two registered");
+    await until(() => w.registrant.counters().regactive === 2, "two registered", 3000);
     await assert.rejects(w.registrant.reload(), (e: unknown) => e instanceof RegistrantError && e.code === "REGISTRANT_RELOAD_TOO_SOON");
 
     // Runtime add and remove through the API.
     w.registrant.add(account(w, 2));
     assert.throws(() => w.registrant.add(account(w, 2)), (e: unknown) => e instanceof RegistrantError && e.code === "REGISTRANT_DUPLICATE_ACCOUNT");
-    await until(() => w.store.get("user2@example.com").length === 1, 3000, "user2 bound");
+    await until(() => w.store.get("user2@example.com").length === 1, "user2 bound", 3000);
     await w.registrant.remove("acc-2");
     assert.equal(w.store.get("user2@example.com").length, 0);
     assert.equal(w.registrant.get("acc-2"), undefined);
@@ -171,12 +164,12 @@ test("runtime management: add, remove, enable, reg_active, reload from a source 
     await new Promise((res) => setTimeout(res, 200));
     assert.equal(w.registrant.counters().registersSent, sent);
     w.registrant.setActive(true);
-    await until(() => w.registrant.counters().registersSent > sent, 3000, "the refresh after reg_active 1");
+    await until(() => w.registrant.counters().registersSent > sent, "the refresh after reg_active 1", 3000);
 
     // uac.reg_refresh: a changed row replaces the account (old binding removed first), a missing one removes it.
     inputs[0] = account(w, 0, { contactUser: "renamed" });
     assert.equal(await w.registrant.refresh("acc-0"), "replaced");
-    await until(() => w.store.get("user0@example.com").some((b) => b.contact.startsWith("sip:renamed@")), 3000, "re-registered with the new contact");
+    await until(() => w.store.get("user0@example.com").some((b) => b.contact.startsWith("sip:renamed@")), "re-registered with the new contact", 3000);
     assert.equal(w.store.get("user0@example.com").length, 1);
     inputs.splice(1, 1);
     assert.equal(await w.registrant.refresh("acc-1"), "removed");
@@ -184,9 +177,9 @@ test("runtime management: add, remove, enable, reg_active, reload from a source 
 
     // Disable by attribute, enable again.
     assert.equal(w.registrant.disable("auth_username", "user0"), 1);
-    await until(() => w.store.get("user0@example.com").length === 0, 3000, "user0 unregistered");
+    await until(() => w.store.get("user0@example.com").length === 0, "user0 unregistered", 3000);
     assert.equal(w.registrant.enable("auth_username", "user0"), 1);
-    await until(() => w.store.get("user0@example.com").length === 1, 3000, "user0 registered again");
+    await until(() => w.store.get("user0@example.com").length === 1, "user0 registered again", 3000);
   } finally {
     await w.close();
   }
@@ -205,7 +198,7 @@ test("accounts from a Kamailio uacreg table: enabled rows register, a flags=1 ro
     const r = await w.registrant.reload();
     assert.equal(r.added, 2);
     assert.deepEqual(r.rejected.map((x) => x.id), ["k2"]);
-    await until(() => w.registrant.status("k0") === 1, 3000, "k0 registered");
+    await until(() => w.registrant.status("k0") === 1, "k0 registered", 3000);
     assert.equal(w.store.get("user0@example.com")[0]?.contact.startsWith("sip:k0@127.0.0.1:"), true);
     assert.equal(w.registrant.status("k1"), -3);
     assert.equal(w.registrant.get("k1")?.flags, 1 | 16);
@@ -235,7 +228,7 @@ test("outbound over TCP: the flow is kept alive with CRLF pings, and when it clo
   try {
     registrant.add({ id: "t0", aor: "sip:user0@example.com", registrar: `sip:127.0.0.1:${l!.local.port};transport=tcp`, password: "pw-0", supportOutbound: true });
     registrant.start();
-    await until(() => registrant.status("t0") === 1, 3000, "registered over TCP");
+    await until(() => registrant.status("t0") === 1, "registered over TCP", 3000);
     const b = store.get("user0@example.com")[0]!;
     assert.equal(b.regId, 1);
     assert.match(b.instance ?? "", /^<urn:uuid:/);
@@ -246,7 +239,7 @@ test("outbound over TCP: the flow is kept alive with CRLF pings, and when it clo
     const sent = registrant.counters().registersSent;
     client.transport.closeConnection(conns[0]!.id);
     registrant.connectionClosed(conns[0]!);
-    await until(() => registrant.counters().registersSent > sent && registrant.status("t0") === 1 && registrant.get("t0")?.state === "REGISTERED", 3000, "re-registered on a new flow");
+    await until(() => registrant.counters().registersSent > sent && registrant.status("t0") === 1 && registrant.get("t0")?.state === "REGISTERED", "re-registered on a new flow", 3000);
     assert.notEqual(client.transport.connections()[0]?.id, conns[0]!.id);
   } finally {
     await registrant.stop({ unregister: false });

@@ -131,7 +131,7 @@ export class Registrant {
   private readonly udpFlows = new Map<string, UdpFlow>();
   private readonly udpFlowById = new Map<number, UdpFlow>();
   /** Per account (by index): the flow id it is counted in (UDP < 0, connection > 0), 0 = none. */
-  private udpFlowOf = new Float64Array(0);
+  private flowOf = new Float64Array(0);
   /** Accounts bound over each connection (kept alive with CRLF pings, or only held open), by connection id. */
   private readonly connectionFlowRefs = new Map<number, number>();
   private readonly onUdpFlowFailed = (id: number, reason: UdpFlowFailure): void => {
@@ -201,7 +201,7 @@ export class Registrant {
     if (waits.length > 0) await this.waitAtMost(Promise.all(waits), this.settings.unregisterTimeoutMs);
     for (const reg of this.byIndex) reg?.abandon();
     for (const flow of [...this.udpFlowById.values()]) this.dropUdpFlow(flow, true);
-    this.udpFlowOf.fill(0);
+    this.flowOf.fill(0);
     this.connectionFlowRefs.clear();
     this.scheduler.stop();
     if (this.ownsWheel) this.wheel.stop();
@@ -227,7 +227,7 @@ export class Registrant {
     reg.disable();
     await reg.whenUnregistered();
     reg.abandon();
-    this.syncUdpFlow(reg, true);
+    this.syncFlow(reg, true);
     this.scheduler.release(reg.index);
     this.byIndex[reg.index] = undefined;
     this.emit({ type: "removed", id });
@@ -524,7 +524,7 @@ export class Registrant {
     else if (to === "REGISTERED" && from !== "REGISTERING") this.logger.info({ account: id, from, to }, `account ${id}: registered`);
     else this.logger.debug({ account: id, from, to, detail }, `account ${id}: ${from} → ${to}`);
     if (this.listeners.size > 0) this.emit({ type: "state", id, from, to, detail, at: this.clock.now() });
-    this.syncUdpFlow(reg, false);
+    this.syncFlow(reg, false);
   }
 
   private keepFlowAlive(target: SendTarget, flowTimerSec: number | undefined, pings: boolean): number | undefined {
@@ -532,7 +532,7 @@ export class Registrant {
     const t = this.stack.transport;
     const conn = t.connections().find((c) => c.protocol === target.protocol && c.remote.port === target.remote.port && sameAddress(c.remote.address, target.remote.address));
     if (conn === undefined) return undefined;
-    // Held open while an account is bound over it (released in syncUdpFlow when the last one leaves).
+    // Held open while an account is bound over it (released in syncFlow when the last one leaves).
     t.holdConnection?.(conn.id, true);
     if (pings && conn.keepaliveMs === 0) {
       // RFC 5626 §4.4.1: between 80 % and 100 % of Flow-Timer; without one, 95 to 120 s on connection-oriented flows.
@@ -575,9 +575,9 @@ export class Registrant {
    * leaves a flow (unregistered, disabled, removed, re-registered elsewhere) its keepalives stop; an
    * unused connection is then closed by the transport's idle timeout.
    */
-  private syncUdpFlow(reg: Registration, gone: boolean): void {
+  private syncFlow(reg: Registration, gone: boolean): void {
     const i = reg.index;
-    const had = i < this.udpFlowOf.length ? this.udpFlowOf[i]! : 0;
+    const had = i < this.flowOf.length ? this.flowOf[i]! : 0;
     const f = reg.flow;
     let want = !gone && f !== undefined && f !== 0 && reg.state !== "DISABLED" ? f : 0;
     if (want === had) return;
@@ -600,13 +600,13 @@ export class Registrant {
     } else if (want > 0) {
       this.connectionFlowRefs.set(want, (this.connectionFlowRefs.get(want) ?? 0) + 1);
     }
-    if (i >= this.udpFlowOf.length) {
+    if (i >= this.flowOf.length) {
       if (want === 0) return;
       const grown = new Float64Array(Math.max(64, (i + 1) * 2));
-      grown.set(this.udpFlowOf);
-      this.udpFlowOf = grown;
+      grown.set(this.flowOf);
+      this.flowOf = grown;
     }
-    this.udpFlowOf[i] = want;
+    this.flowOf[i] = want;
   }
 
   private dropUdpFlow(flow: UdpFlow, stop: boolean): void {
@@ -628,7 +628,7 @@ export class Registrant {
       keepFlowAlive: (target, flowTimerSec, pings) => this.keepFlowAlive(target, flowTimerSec, pings),
       stateChanged: (reg, from, detail) => this.onStateChanged(reg, from, detail),
       internTarget: (t) => this.internTarget(t),
-      unregisterDone: (reg) => this.syncUdpFlow(reg, false),
+      unregisterDone: (reg) => this.syncFlow(reg, false),
     };
   }
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { SipStack } from "../../src/stack/sip-stack.js";
 import { Registrant, parseRegisterSpec, type AccountInfo } from "../../src/registrant/index.js";
 import { freePort } from "../support/ports.js";
-import { makeTempDir, type TempDir } from "../support/temp-dir.js";
+import { makeTempDir, waitUntil, type TempDir } from "../support/temp-dir.js";
 
 const KAMAILIO = "/usr/sbin/kamailio";
 const CONFIG = fileURLToPath(new URL("../../../test/interop/kamailio/registrar.cfg", import.meta.url));
@@ -29,16 +29,6 @@ function kamcmd(ctl: string, ...args: string[]): Promise<string> {
       else resolve(stdout);
     });
   });
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Runs Kamailio in the foreground in its own process group; retries with another port if the bind fails. */
@@ -76,7 +66,7 @@ async function startKamailio(dir: TempDir): Promise<Kamailio> {
       kill("SIGKILL"); // any worker left behind
     };
     try {
-      await until("Kamailio's control socket", async () => {
+      await waitUntil("Kamailio's control socket", async () => {
         if (gone) throw new Error(`kamailio exited:\n${out}`);
         try {
           return /kamailio 5\./.test(await kamcmd(ctl, "core.version")) ? true : undefined;
@@ -133,8 +123,8 @@ test("registrant against Kamailio 5.6 with digest auth: bindings in ul.dump, dis
     assert.deepEqual(ids, users.map((u) => `${u}@127.0.0.1:${port}`));
     registrant.start();
 
-    await until("the 5 accounts REGISTERED", () => (ids.every((id) => registrant!.get(id)?.state === "REGISTERED") ? true : undefined), 10_000, 50);
-    await until("user6 in WRONG_CREDENTIALS", () => (registrant!.get(wrongId)?.state === "WRONG_CREDENTIALS" ? true : undefined), 10_000, 50);
+    await waitUntil("the 5 accounts REGISTERED", () => (ids.every((id) => registrant!.get(id)?.state === "REGISTERED") ? true : undefined), 10_000, 50);
+    await waitUntil("user6 in WRONG_CREDENTIALS", () => (registrant!.get(wrongId)?.state === "WRONG_CREDENTIALS" ? true : undefined), 10_000, 50);
 
     // Kamailio holds one binding per account, whose contact is ours.
     let b = await bindings(ctl);
@@ -159,7 +149,7 @@ test("registrant against Kamailio 5.6 with digest auth: bindings in ul.dump, dis
     // Disabling two accounts unregisters them (Expires: 0) at Kamailio.
     assert.equal(registrant.disable("l_uuid", ids[0]!), 1);
     assert.equal(registrant.disable("r_username", "user2"), 1);
-    await until("user1 and user2 gone from ul.dump", async () => {
+    await waitUntil("user1 and user2 gone from ul.dump", async () => {
       b = await bindings(ctl);
       return !b.has("user1") && !b.has("user2") ? true : undefined;
     }, 10_000);

@@ -6,16 +6,8 @@ import { withServe } from "../support/with-serve.js";
 import { startServe, type ServeProcess } from "../support/serve-process.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { makeTempDir } from "../support/temp-dir.js";
+import { makeTempDir, until } from "../support/temp-dir.js";
 import { readLocation } from "../support/location-db.js";
-
-async function until(probe: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test("sipreg serve --register keeps accounts registered at a registrar with digest auth, and unregisters them on stop", { timeout: 60_000 }, async () => {
   await withServe("registrar-for-registrant", () => ["--listen", "udp:127.0.0.1:0", "--user", "alice:secret-a", "--user", "bob:secret-b"], async ({ data, port }) => {
